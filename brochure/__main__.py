@@ -1,0 +1,5 @@
+"""``python -m brochure``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,95 @@
+"""What one document's template is given: the clinic's protocol and content, ready to draw."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..graphics.qr import qr_data_uri
+from ..graphics.timeline import Colors, timeline_svg
+from ..models.clinic import ProtocolOverrides
+from ..models.content import Content, Protocol, Risk
+from ..project import ClinicSite, Project
+from .citations import Citations
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper size as CSS names it, and its width and height in points."""
+
+    css: str
+    width: float
+    height: float
+
+
+PAPERS = {"a4": Paper("A4", 595.28, 841.89), "letter": Paper("letter", 612.0, 792.0)}
+
+FREQUENCIES = ("common", "uncommon", "rare")
+
+
+def effective_protocol(protocol: Protocol, overrides: ProtocolOverrides) -> Protocol:
+    """The shared protocol with the clinic's overrides applied."""
+    phases = list(protocol.phases)
+    for index, change in enumerate(overrides.phases):
+        phases[index] = phases[index].model_copy(update=_given(change))
+    update = _given(overrides, exclude={"phases", "price"})
+    return protocol.model_copy(update={**update, "phases": phases})
+
+
+def _given(model: BaseModel, exclude: set[str] = frozenset()) -> dict[str, Any]:
+    """The fields a YAML file actually set on ``model``, as validated values."""
+    return {name: getattr(model, name) for name in model.model_fields_set - exclude
+            if getattr(model, name) is not None}
+
+
+def risk_groups(risks: list[Risk]) -> list[tuple[str, list[Risk]]]:
+    """Risks grouped by frequency, commonest first; empty groups left out."""
+    groups = [(frequency, [risk for risk in risks if risk.frequency == frequency])
+              for frequency in FREQUENCIES]
+    return [(frequency, items) for frequency, items in groups if items]
+
+
+def document_context(project: Project, site: ClinicSite, document: str,
+                     language: str) -> dict[str, Any]:
+    """Everything a document template may use."""
+    content: Content = project.content
+    clinic = site.clinic
+    theme = site.theme
+    protocol = effective_protocol(content.protocols[clinic.protocol], clinic.overrides)
+    protocol_id = clinic.protocol
+    colors = Colors(
+        ink=theme.colors.get("foreground", "#222222"),
+        accent=theme.colors.get("secondary", theme.colors.get("primary", "#333333")),
+        band=theme.colors.get("light", "#eeeeee"),
+        muted=theme.colors.get("dark", "#555555"),
+    )
+    risks = [risk for risk in content.risks.items if risk.applies_to(protocol_id)]
+    citations = Citations(content.sources)
+    return {
+        "document": document,
+        "language": language,
+        "locale": clinic.locale or language,
+        "paper": PAPERS[clinic.paper],
+        "content": content,
+        "meta": content.meta,
+        "clinic": clinic,
+        "slug": site.slug,
+        "theme": theme,
+        "protocol": protocol,
+        "protocol_id": protocol_id,
+        "price": clinic.overrides.price,
+        "ingredients": [content.ingredients[name] for name in protocol.ingredients],
+        "risks": risks,
+        "risk_groups": risk_groups(risks),
+        "contraindications": [item for item in content.contraindications.items
+                              if item.applies_to(protocol_id)],
+        "preparation": [step for step in content.preparation.steps
+                        if step.applies_to(protocol_id)],
+        "aftercare": [step for step in content.aftercare.steps if step.applies_to(protocol_id)],
+        "timeline": timeline_svg(protocol, colors, theme.base_family),
+        "booking_qr": qr_data_uri(str(clinic.booking_url), theme.colors.get("dark", "#000000")),
+        "cite": citations.cite,
+        "citations": citations,
+    }

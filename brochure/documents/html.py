@@ -1,0 +1,43 @@
+"""Render a document's template to the HTML that WeasyPrint receives."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+
+from ..errors import RenderError, relative_name
+from ..project import ClinicSite, Project
+from ..theme import make_environment
+from .context import document_context
+
+
+def render_html(project: Project, site: ClinicSite, document: str, language: str) -> str:
+    """The HTML of ``document`` for ``site``; template mistakes raise :class:`RenderError`."""
+    environment = make_environment([site.templates, project.templates])
+    context = document_context(project, site, document, language)
+    try:
+        return environment.get_template(f"{document}.html").render(context)
+    except TemplateNotFound as error:
+        raise RenderError(f"template not found: {error.name} (looked in "
+                          f"{relative_name(site.templates, project.root)}/ and templates/)"
+                          ) from None
+    except TemplateSyntaxError as error:
+        where = f"{relative_name(Path(error.filename), project.root)}:{error.lineno}" \
+            if error.filename else f"{document}.html"
+        raise RenderError(f"{where}: template error: {error.message}") from None
+    except TemplateError as error:
+        raise RenderError(f"{_template_line(project.root)}template error: {error}") from None
+
+
+def _template_line(root: Path) -> str:
+    """``file:line: `` of the innermost template frame of the exception being handled."""
+    traceback = sys.exc_info()[2]
+    where = ""
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.endswith(".html"):
+            where = f"{relative_name(Path(filename), root)}:{traceback.tb_lineno}: "
+        traceback = traceback.tb_next
+    return where

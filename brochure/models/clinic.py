@@ -1,0 +1,59 @@
+"""One clinic's identity and choices: the model of ``clinics/<slug>/clinic.yaml``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, HttpUrl
+
+from .base import CountField, DurationField, Slug, StrictModel
+
+DocumentKind = Literal["brochure", "consent"]
+PaperSize = Literal["a4", "letter"]
+
+
+class Practitioner(StrictModel):
+    name: str
+    title: str
+    registration: str | None = Field(None, description="professional registration number")
+
+
+class PhaseOverride(StrictModel):
+    """Changes to one phase of the protocol, matched by position."""
+
+    sessions: CountField | None = None
+    interval: DurationField | None = None
+    span: DurationField | None = None
+    note: str | None = None
+
+
+class ProtocolOverrides(StrictModel):
+    """The values of the shared protocol that this clinic does differently."""
+
+    minimum_sessions: int | None = Field(None, ge=1)
+    session_length: DurationField | None = None
+    phases: list[PhaseOverride] = []
+    price: str | None = Field(None, description="printed as written, e.g. '$350 per session'")
+
+
+class Clinic(StrictModel):
+    """Everything in ``clinic.yaml``."""
+
+    name: str = Field(min_length=1)
+    tagline: str | None = None
+    address: list[str] = Field(min_length=1)
+    phone: str = Field(pattern=r"^[+0-9()./ -]{5,}$")
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    website: HttpUrl
+    booking_url: HttpUrl
+    hours: str | None = None
+    out_of_hours: str = Field(description="whom to call when the clinic is closed")
+    practitioners: list[Practitioner] = Field(min_length=1)
+    protocol: Slug
+    overrides: ProtocolOverrides = ProtocolOverrides()
+    paper: PaperSize = "a4"
+    languages: list[Slug] = ["en"]
+    locale: str | None = Field(None, pattern=r"^[a-z]{2}_[A-Z]{2}$",
+                               description="how dates are written, e.g. en_GB; default: the"
+                                           " document's language")
+    documents: list[DocumentKind] = ["brochure", "consent"]

@@ -1,0 +1,231 @@
+"""The treatment content every clinic shares: the model of ``content.yaml``.
+
+Text fields accept a small, safe Markdown (emphasis, links, lists); raw HTML is
+shown as text. Lists of things a form or a translation must refer to carry an
+``id``; things cited from elsewhere (ingredients, protocols, sources) are keyed
+by id. A translation overlay (``content.<lang>.yaml``) has the same shape.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field, HttpUrl
+
+from .base import CitedText, CountField, DurationField, Slug, StrictModel
+
+Paragraphs = list[str]
+
+
+class Meta(StrictModel):
+    """Title and review state of the content."""
+
+    title: str
+    subtitle: str
+    language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    version: str
+    effective: date = Field(description="the date the content takes effect; printed and"
+                                        " written into the PDF metadata")
+    reviewed_by: str
+
+
+class Section(StrictModel):
+    """A titled piece of prose: a one-line key message, then paragraphs."""
+
+    heading: str
+    summary: str
+    body: Paragraphs = []
+    sources: list[Slug] = []
+
+
+class NamedPoint(StrictModel):
+    """A short bold name followed by its explanation."""
+
+    name: str
+    text: str
+    sources: list[Slug] = []
+
+
+class HairLoss(Section):
+    follicle_changes: list[NamedPoint] = Field(min_length=1)
+    other_factors: list[str] = []
+
+
+class HowItWorks(Section):
+    mechanisms: list[NamedPoint] = Field(min_length=1)
+
+
+class Ingredient(StrictModel):
+    """An active substance a protocol may use."""
+
+    name: str
+    purpose: str
+    evidence: str
+    approval: str = Field(description="regulatory status in plain words")
+    prescription_only: bool = False
+    sources: list[Slug] = []
+
+
+class Phase(StrictModel):
+    """A stretch of the course with sessions at a regular interval."""
+
+    name: str
+    sessions: CountField
+    interval: DurationField
+    span: DurationField | None = Field(None, description="how long the phase lasts")
+    note: str | None = None
+
+
+class Milestone(StrictModel):
+    """Something the patient can expect at a point after the first session."""
+
+    at: DurationField
+    text: str
+    sources: list[Slug] = []
+
+
+class Protocol(StrictModel):
+    """One way of giving the treatment, as data that templates can draw."""
+
+    name: str
+    technique: str
+    purpose: str
+    area: str
+    session_length: DurationField | None = None
+    anaesthesia: str
+    dressing: str
+    recovery: str
+    minimum_sessions: int | None = Field(None, ge=1)
+    phases: list[Phase] = Field(min_length=1)
+    maintenance: str
+    milestones: list[Milestone] = []
+    ingredients: list[Slug] = []
+    sources: list[Slug] = []
+
+
+class ProtocolSpecific(StrictModel):
+    """An item that may apply only to some protocols (an empty list means all)."""
+
+    protocols: list[Slug] = []
+
+    def applies_to(self, protocol_id: str) -> bool:
+        return not self.protocols or protocol_id in self.protocols
+
+
+class Step(ProtocolSpecific):
+    """One action the patient takes, with its timing."""
+
+    id: Slug
+    when: str
+    action: str
+    why: str | None = None
+    sources: list[Slug] = []
+
+
+class Steps(StrictModel):
+    heading: str
+    intro: str
+    steps: list[Step] = Field(min_length=1)
+
+
+class Risk(ProtocolSpecific):
+    id: Slug
+    name: str
+    frequency: Literal["common", "uncommon", "rare"]
+    description: str
+    what_to_do: str
+    sources: list[Slug] = []
+
+
+class Risks(StrictModel):
+    heading: str
+    intro: str
+    items: list[Risk] = Field(min_length=1)
+
+
+class Contraindication(ProtocolSpecific):
+    id: Slug
+    condition: str
+    question: str = Field(description="a yes/no screening question for the consent form")
+    note: str | None = None
+    sources: list[Slug] = []
+
+
+class Contraindications(StrictModel):
+    heading: str
+    intro: str
+    items: list[Contraindication] = Field(min_length=1)
+
+
+class Alternative(StrictModel):
+    id: Slug
+    name: str
+    text: str
+    prescription_only: bool = False
+    sources: list[Slug] = []
+
+
+class Alternatives(StrictModel):
+    heading: str
+    intro: str
+    items: list[Alternative] = Field(min_length=1)
+
+
+class RedFlags(StrictModel):
+    heading: str
+    intro: str
+    signs: list[str] = Field(min_length=1)
+    urgent: str
+
+
+class Expectations(StrictModel):
+    heading: str
+    benefits: list[CitedText] = Field(min_length=1)
+    limits: list[CitedText] = Field(min_length=1)
+    no_guarantee: str
+
+
+class Evidence(StrictModel):
+    heading: str
+    summary: str
+    known: list[CitedText] = Field(min_length=1)
+    not_known: list[CitedText] = Field(min_length=1)
+
+
+class Question(StrictModel):
+    id: Slug
+    question: str
+    answer: str
+    sources: list[Slug] = []
+
+
+class Faq(StrictModel):
+    heading: str
+    items: list[Question] = Field(min_length=1)
+
+
+class Source(StrictModel):
+    citation: str
+    url: HttpUrl | None = None
+
+
+class Content(StrictModel):
+    """Everything in ``content.yaml``."""
+
+    meta: Meta
+    overview: Section
+    hair_loss: HairLoss
+    how_it_works: HowItWorks
+    ingredients: dict[Slug, Ingredient] = Field(min_length=1)
+    protocols: dict[Slug, Protocol] = Field(min_length=1)
+    expectations: Expectations
+    preparation: Steps
+    aftercare: Steps
+    risks: Risks
+    contraindications: Contraindications
+    alternatives: Alternatives
+    red_flags: RedFlags
+    evidence: Evidence
+    faq: Faq
+    sources: dict[Slug, Source] = Field(min_length=1)

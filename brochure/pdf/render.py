@@ -1,0 +1,68 @@
+"""HTML to PDF with WeasyPrint, through the sandbox, with the brand's fonts enforced."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from ..errors import RenderError
+from .fetcher import SandboxedFetcher, SandboxViolation
+
+_LOG = logging.getLogger("weasyprint")
+
+
+@functools.cache
+def _font_config() -> FontConfiguration:
+    """One font configuration per process: a new one per render lets memory grow."""
+    return FontConfiguration()
+
+
+def render_pdf(html: str, root: Path, allowed_families: Iterable[str]) -> bytes:
+    """Render ``html`` (asset URLs relative to ``root``) into PDF bytes.
+
+    Raises :class:`RenderError` when a resource is refused or when any text is
+    set in a font that is not one of ``allowed_families`` (the brand's fonts).
+    """
+    fetcher = SandboxedFetcher(root)
+    warnings = _Collector()
+    _LOG.addHandler(warnings)
+    try:
+        document = HTML(string=html, base_url=root.resolve().as_uri() + "/",
+                        url_fetcher=fetcher).render(font_config=_font_config())
+        pdf = document.write_pdf(pdf_forms=True, pdf_tags=True)
+    except SandboxViolation as error:
+        raise RenderError(str(error)) from None
+    finally:
+        _LOG.removeHandler(warnings)
+    if warnings.messages:
+        raise RenderError("; ".join(warnings.messages))
+    _check_fonts(document.fonts.values(), set(allowed_families))
+    return pdf
+
+
+def _check_fonts(fonts: Iterable[object], allowed: set[str]) -> None:
+    foreign = sorted({str(getattr(font, "family", "?")) for font in fonts} - allowed)
+    if foreign:
+        raise RenderError(f"text was set in {', '.join(foreign)}, which is not a brand or "
+                          f"theme font ({', '.join(sorted(allowed))}): a character is missing "
+                          "from the brand fonts, or a template names a font it does not ship")
+
+
+class _Collector(logging.Handler):
+    """Keeps WeasyPrint's warnings that mean a resource was left out of the output."""
+
+    SERIOUS = ("Failed to load", "Failed to handle")
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.startswith(self.SERIOUS):
+            self.messages.append(message.splitlines()[0])

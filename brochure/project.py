@@ -1,0 +1,179 @@
+"""Find the project, load and validate every input once, and cross-check the ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from brand_yml import Brand
+
+from .errors import InputError, Problem, ProjectNotFound
+from .models.brand import BRAND_FILE, Theme, build_theme, load_brand
+from .models.clinic import Clinic
+from .models.content import Content
+from .source import KeyPath, SourceFile, load_yaml
+from .validation import validate
+
+CONTENT_FILE = "content.yaml"
+CLINICS_DIR = "clinics"
+CLINIC_FILE = "clinic.yaml"
+TEMPLATES_DIR = "templates"
+
+
+@dataclass(frozen=True)
+class ClinicSite:
+    """A clinic folder, loaded and checked: its settings, its look, where it lives."""
+
+    slug: str
+    directory: Path
+    clinic: Clinic
+    theme: Theme
+    source: SourceFile
+
+    @property
+    def templates(self) -> Path:
+        return self.directory / TEMPLATES_DIR
+
+
+@dataclass
+class Project:
+    """Everything the commands need, validated once.
+
+    ``clinics`` holds the clinics that loaded; ``broken`` the problems of those
+    that did not, so that one bad clinic does not stop the others.
+    """
+
+    root: Path
+    content: Content
+    content_source: SourceFile
+    clinics: dict[str, ClinicSite]
+    broken: dict[str, InputError] = field(default_factory=dict)
+
+    @property
+    def templates(self) -> Path:
+        return self.root / TEMPLATES_DIR
+
+    @property
+    def slugs(self) -> list[str]:
+        """Every clinic folder, loaded or not, in a stable order."""
+        return sorted({*self.clinics, *self.broken})
+
+
+def find_root(directory: Path) -> Path:
+    """Return ``directory`` if it holds a project, else raise :class:`ProjectNotFound`."""
+    root = directory.resolve()
+    if not (root / CONTENT_FILE).is_file():
+        raise ProjectNotFound(f"{root} has no {CONTENT_FILE}: run the command in the project "
+                              "folder or pass --project DIR")
+    return root
+
+
+def load_project(directory: Path) -> Project:
+    """Load content.yaml and every clinic folder under ``directory``.
+
+    Raises :class:`InputError` when the shared content or the theme is invalid;
+    problems of single clinics are kept in ``Project.broken``.
+    """
+    root = find_root(directory)
+    content_source = load_yaml(root / CONTENT_FILE, root)
+    content = validate(Content, content_source)
+    _raise_if(_content_problems(content, content_source))
+    default_brand = load_brand(root / TEMPLATES_DIR / BRAND_FILE, root)
+    clinics: dict[str, ClinicSite] = {}
+    broken: dict[str, InputError] = {}
+    for directory in _clinic_dirs(root):
+        try:
+            clinics[directory.name] = _load_clinic(root, directory, content, default_brand)
+        except InputError as error:
+            broken[directory.name] = error
+    if not clinics and not broken:
+        raise ProjectNotFound(f"{root / CLINICS_DIR} has no clinic folders with a {CLINIC_FILE}")
+    return Project(root, content, content_source, clinics, broken)
+
+
+def _clinic_dirs(root: Path) -> Iterator[Path]:
+    folder = root / CLINICS_DIR
+    if folder.is_dir():
+        for directory in sorted(folder.iterdir()):
+            if directory.is_dir() and (directory / CLINIC_FILE).is_file():
+                yield directory
+
+
+def _load_clinic(root: Path, directory: Path, content: Content,
+                 default_brand: tuple[Brand, SourceFile]) -> ClinicSite:
+    problems: list[Problem] = []
+    source = load_yaml(directory / CLINIC_FILE, root)
+    clinic = None
+    try:
+        clinic = validate(Clinic, source)
+    except InputError as error:
+        problems.extend(error.problems)
+    brand_path = directory / BRAND_FILE
+    theme = None
+    try:
+        brand = load_brand(brand_path, root) if brand_path.is_file() else None
+        theme = build_theme(root, default_brand, brand)
+    except InputError as error:
+        problems.extend(error.problems)
+    if clinic is not None:
+        problems.extend(_clinic_problems(clinic, source, content))
+    _raise_if(problems)
+    assert clinic is not None and theme is not None
+    return ClinicSite(directory.name, directory, clinic, theme, source)
+
+
+def _clinic_problems(clinic: Clinic, source: SourceFile, content: Content) -> list[Problem]:
+    problems = []
+    protocol = content.protocols.get(clinic.protocol)
+    if protocol is None:
+        problems.append(source.problem(("protocol",), _unknown("protocol", clinic.protocol,
+                                                               content.protocols)))
+    elif len(clinic.overrides.phases) > len(protocol.phases):
+        problems.append(source.problem(
+            ("overrides", "phases"), f"protocol '{clinic.protocol}' has "
+            f"{len(protocol.phases)} phases; {len(clinic.overrides.phases)} overrides given"))
+    for index, language in enumerate(clinic.languages):
+        if language != content.meta.language:
+            problems.append(source.problem(("languages", index),
+                                           f"no content in language '{language}' "
+                                           f"(content.yaml is in '{content.meta.language}')"))
+    return problems
+
+
+def _content_problems(content: Content, source: SourceFile) -> list[Problem]:
+    """Every id that is cited but not defined."""
+    targets = {"sources": content.sources, "protocols": content.protocols,
+               "ingredients": content.ingredients}
+    problems = []
+    for path, kind, ids in _references(source.data, ()):
+        for index, name in enumerate(ids):
+            if name not in targets[kind]:
+                problems.append(source.problem((*path, index),
+                                               _unknown(kind.removesuffix("s"), name,
+                                                        targets[kind])))
+    return problems
+
+
+def _references(data: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str, list[str]]]:
+    """Yield (path, kind, ids) for each list of ids below the top level of ``data``."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            child = (*path, key)
+            if path and key in ("sources", "protocols", "ingredients") and isinstance(value, list):
+                yield child, key, [str(item) for item in value]
+            else:
+                yield from _references(value, child)
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _references(item, (*path, index))
+
+
+def _unknown(kind: str, name: str, known: dict[str, Any]) -> str:
+    return f"unknown {kind} id '{name}'; defined ids: {', '.join(sorted(known))}"
+
+
+def _raise_if(problems: list[Problem]) -> None:
+    if problems:
+        raise InputError(problems)

@@ -1,0 +1,57 @@
+"""The Jinja environment: template folders in order, autoescape, and the safe-markup filters.
+
+A clinic's ``templates/`` folder is searched before the theme's, so a clinic
+overrides one template (or one stylesheet under ``css/``) by shipping a file of
+the same name. Stylesheets are included as templates, without HTML escaping:
+they only ever receive brand values, which are validated as colours, lengths
+and family names. Templates run in
+Jinja's sandbox; content strings are data and are only ever escaped or passed
+through the restricted Markdown below, never evaluated as templates.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from babel.dates import format_date
+from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import SandboxedEnvironment
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+_BLOCK = MarkdownIt("zero", {"html": False, "typographer": True}).enable(
+    ["emphasis", "link", "list", "paragraph", "escape", "newline", "replacements",
+     "smartquotes"])
+
+
+def markdown(text: str) -> Markup:
+    """Render a content string as block HTML: paragraphs, lists, emphasis, links."""
+    return Markup(_BLOCK.render(text).strip())
+
+
+def markdown_inline(text: str) -> Markup:
+    """Render a content string as inline HTML: emphasis and links only."""
+    return Markup(_BLOCK.renderInline(text))
+
+
+def long_date(value: date, language: str = "en") -> str:
+    """A date written out for readers: ``1 November 2026`` or ``November 1, 2026``."""
+    return format_date(value, format="long", locale=language)
+
+
+def make_environment(folders: list[Path]) -> SandboxedEnvironment:
+    """A Jinja environment over the existing ``folders``, first one first."""
+    environment = SandboxedEnvironment(
+        loader=FileSystemLoader([str(folder) for folder in folders if folder.is_dir()]),
+        autoescape=select_autoescape(disabled_extensions=("css",), default_for_string=True,
+                                     default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["md"] = markdown
+    environment.filters["inline"] = markdown_inline
+    environment.filters["long_date"] = long_date
+    return environment
