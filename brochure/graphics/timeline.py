@@ -99,7 +99,7 @@ def timeline_svg(protocol: Protocol, colors: Colors, font_family: str) -> Markup
         parts.append(f'<line x1="{tick}" y1="{AXIS_Y - 4}" x2="{tick}" y2="{AXIS_Y + 4}" '
                      f'stroke="{colors.muted}" stroke-width="1"/>')
         label = "Start" if month == 0 else f"Month {month}"
-        anchor = "start" if month == 0 else "middle"
+        anchor = "start" if month == 0 else "end" if month == months else "middle"
         parts.append(f'<text x="{tick}" y="{AXIS_Y + 17}" text-anchor="{anchor}" '
                      f'font-size="9.5" fill="{colors.muted}">{label}</text>')
     for milestone, row in zip(protocol.milestones, rows, strict=True):
@@ -107,16 +107,16 @@ def timeline_svg(protocol: Protocol, colors: Colors, font_family: str) -> Markup
         top = AXIS_Y + 30 + ROW_HEIGHT * row
         parts.append(f'<rect x="{left}" y="{top}" width="{max(round(right - left, 2), 4)}" '
                      f'height="6" rx="3" fill="{colors.accent}"/>')
-        label = f"{milestone.at}: {_plain(milestone.text)}"
+        label = f"{milestone.at}: {milestone.label}"
         text_x = max(LEFT, min(left, WIDTH - RIGHT - len(label) * CHAR_WIDTH))
         parts.append(f'<text x="{round(text_x, 2)}" y="{top + 19}" font-size="10">'
                      f'<tspan font-weight="700">{escape(str(milestone.at))}:</tspan> '
-                     f"{escape(_plain(milestone.text))}</text>")
+                     f"{escape(milestone.label)}</text>")
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def _stack(spans: list[tuple[float, float]], label_width: float = WIDTH) -> list[int]:
+def _stack(spans: list[tuple[float, float]], label_width: float = 250.0) -> list[int]:
     """Give each milestone the first row where its label does not overlap another."""
     ends: list[float] = []
     rows = []
@@ -131,7 +131,3 @@ def _stack(spans: list[tuple[float, float]], label_width: float = WIDTH) -> list
             rows.append(len(ends) - 1)
     return rows
 
-
-def _plain(text: str) -> str:
-    """Milestone text without Markdown emphasis marks (SVG text is plain)."""
-    return text.replace("**", "").replace("*", "")

@@ -81,6 +81,7 @@ class Milestone(StrictModel):
     """Something the patient can expect at a point after the first session."""
 
     at: DurationField
+    label: str = Field(max_length=40, description="a few words for the timeline")
     text: str
     sources: list[Slug] = []
 

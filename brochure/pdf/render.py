@@ -14,6 +14,7 @@ from ..errors import RenderError
 from .fetcher import SandboxedFetcher, SandboxViolation
 
 _LOG = logging.getLogger("weasyprint")
+logging.getLogger("fontTools").setLevel(logging.ERROR)  # font-file date quibbles are noise
 
 
 @functools.cache
