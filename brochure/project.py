@@ -134,6 +134,10 @@ def _clinic_problems(clinic: Clinic, source: SourceFile, content: Content) -> li
         problems.append(source.problem(
             ("overrides", "phases"), f"protocol '{clinic.protocol}' has "
             f"{len(protocol.phases)} phases; {len(clinic.overrides.phases)} overrides given"))
+    for index, name in enumerate(clinic.overrides.ingredients or []):
+        if name not in content.ingredients:
+            problems.append(source.problem(("overrides", "ingredients", index),
+                                           _unknown("ingredient", name, content.ingredients)))
     for index, language in enumerate(clinic.languages):
         if language != content.meta.language:
             problems.append(source.problem(("languages", index),

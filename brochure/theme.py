@@ -18,16 +18,24 @@ from babel.dates import format_date
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 _BLOCK = MarkdownIt("zero", {"html": False, "typographer": True}).enable(
     ["emphasis", "link", "list", "paragraph", "escape", "newline", "replacements",
      "smartquotes"])
 
 
-def markdown(text: str) -> Markup:
-    """Render a content string as block HTML: paragraphs, lists, emphasis, links."""
-    return Markup(_BLOCK.render(text).strip())
+def markdown(text: str, suffix: str = "") -> Markup:
+    """Render a content string as block HTML: paragraphs, lists, emphasis, links.
+
+    ``suffix`` (markup, such as a citation) goes inside the last paragraph.
+    """
+    html = Markup(_BLOCK.render(text).strip())
+    if not suffix:
+        return html
+    if html.endswith("</p>"):
+        return Markup(html.removesuffix("</p>")) + escape(suffix) + Markup("</p>")
+    return html + escape(suffix)
 
 
 def markdown_inline(text: str) -> Markup:

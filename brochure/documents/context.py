@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from ..graphics.qr import qr_data_uri
 from ..graphics.timeline import Colors, timeline_svg
 from ..models.clinic import ProtocolOverrides
-from ..models.content import Content, Protocol, Risk
+from ..models.content import Content, Protocol, ProtocolSpecific, Risk
 from ..project import ClinicSite, Project
 from .citations import Citations
 
@@ -34,7 +34,7 @@ def effective_protocol(protocol: Protocol, overrides: ProtocolOverrides) -> Prot
     phases = list(protocol.phases)
     for index, change in enumerate(overrides.phases):
         phases[index] = phases[index].model_copy(update=_given(change))
-    update = _given(overrides, exclude={"phases", "price"})
+    update = _given(overrides, exclude={"phases", "price"})  # the rest share their names
     return protocol.model_copy(update={**update, "phases": phases})
 
 
@@ -65,7 +65,11 @@ def document_context(project: Project, site: ClinicSite, document: str,
         band=theme.colors.get("light", "#eeeeee"),
         muted=theme.colors.get("dark", "#555555"),
     )
-    risks = [risk for risk in content.risks.items if risk.applies_to(protocol_id)]
+
+    def applies(item: ProtocolSpecific) -> bool:
+        return item.applies_to(protocol_id, protocol.ingredients)
+
+    risks = [risk for risk in content.risks.items if applies(risk)]
     citations = Citations(content.sources)
     return {
         "document": document,
@@ -83,11 +87,9 @@ def document_context(project: Project, site: ClinicSite, document: str,
         "ingredients": [content.ingredients[name] for name in protocol.ingredients],
         "risks": risks,
         "risk_groups": risk_groups(risks),
-        "contraindications": [item for item in content.contraindications.items
-                              if item.applies_to(protocol_id)],
-        "preparation": [step for step in content.preparation.steps
-                        if step.applies_to(protocol_id)],
-        "aftercare": [step for step in content.aftercare.steps if step.applies_to(protocol_id)],
+        "contraindications": [item for item in content.contraindications.items if applies(item)],
+        "preparation": [step for step in content.preparation.steps if applies(step)],
+        "aftercare": [step for step in content.aftercare.steps if applies(step)],
         "timeline": timeline_svg(protocol, colors, theme.base_family),
         "booking_qr": qr_data_uri(str(clinic.booking_url), theme.colors.get("dark", "#000000")),
         "cite": citations.cite,

@@ -33,6 +33,7 @@ class ProtocolOverrides(StrictModel):
     minimum_sessions: int | None = Field(None, ge=1)
     session_length: DurationField | None = None
     phases: list[PhaseOverride] = []
+    ingredients: list[Slug] | None = Field(None, description="replaces the protocol's list")
     price: str | None = Field(None, description="printed as written, e.g. '$350 per session'")
 
 

@@ -106,12 +106,19 @@ class Protocol(StrictModel):
 
 
 class ProtocolSpecific(StrictModel):
-    """An item that may apply only to some protocols (an empty list means all)."""
+    """An item that may apply only to some protocols, or only where some ingredients are used.
+
+    An empty list places no limit.
+    """
 
     protocols: list[Slug] = []
+    ingredients: list[Slug] = []
 
-    def applies_to(self, protocol_id: str) -> bool:
-        return not self.protocols or protocol_id in self.protocols
+    def applies_to(self, protocol_id: str, ingredients: list[str]) -> bool:
+        """Whether a clinic giving ``protocol_id`` with ``ingredients`` should print it."""
+        return ((not self.protocols or protocol_id in self.protocols)
+                and (not self.ingredients or any(name in ingredients
+                                                 for name in self.ingredients)))
 
 
 class Step(ProtocolSpecific):
