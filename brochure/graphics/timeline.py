@@ -12,7 +12,7 @@ WIDTH = 680.0
 LEFT, RIGHT = 8.0, 16.0
 BAND_TOP, BAND_HEIGHT = 34.0, 26.0
 AXIS_Y = 76.0
-ROW_HEIGHT = 30.0
+ROW_HEIGHT = 25.0
 WEEKS_PER_MONTH = 52 / 12
 CHAR_WIDTH = 5.3
 """Average width of a character at the milestone font size, to keep labels inside."""
@@ -71,7 +71,7 @@ def timeline_svg(protocol: Protocol, colors: Colors, font_family: str) -> Markup
         return round(LEFT + week * scale, 2)
 
     rows = _stack([(x(m.at.weeks[0]), x(m.at.weeks[1])) for m in protocol.milestones])
-    height = AXIS_Y + 30 + ROW_HEIGHT * (max(rows, default=-1) + 1)
+    height = AXIS_Y + 26 + ROW_HEIGHT * (max(rows, default=-1) + 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH:g} {height:g}" '
         f'class="timeline" role="img" font-family="{escape(font_family)}" font-size="11" '
@@ -104,7 +104,7 @@ def timeline_svg(protocol: Protocol, colors: Colors, font_family: str) -> Markup
                      f'font-size="9.5" fill="{colors.muted}">{label}</text>')
     for milestone, row in zip(protocol.milestones, rows, strict=True):
         left, right = x(milestone.at.weeks[0]), x(milestone.at.weeks[1])
-        top = AXIS_Y + 30 + ROW_HEIGHT * row
+        top = AXIS_Y + 26 + ROW_HEIGHT * row
         parts.append(f'<rect x="{left}" y="{top}" width="{max(round(right - left, 2), 4)}" '
                      f'height="6" rx="3" fill="{colors.accent}"/>')
         label = f"{milestone.at}: {milestone.label}"
