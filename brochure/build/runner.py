@@ -66,7 +66,8 @@ def _run(project: Project, job: Job, out: Path, output_format: OutputFormat) -> 
         else:
             from ..pdf.render import render_pdf  # WeasyPrint is slow to import: only when needed
 
-            data = render_pdf(html, project.root, site.theme.font_names)
+            data = render_pdf(html, project.root, site.theme.font_names,
+                              project.content.meta.effective)
         write_atomic(path, data)
     except BrochureError as error:
         return Outcome(job, error=str(error))

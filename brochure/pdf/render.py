@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
 import functools
 import logging
+import os
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from weasyprint import HTML
@@ -23,12 +26,15 @@ def _font_config() -> FontConfiguration:
     return FontConfiguration()
 
 
-def render_pdf(html: str, root: Path, allowed_families: Iterable[str]) -> bytes:
+def render_pdf(html: str, root: Path, allowed_families: Iterable[str], released: date) -> bytes:
     """Render ``html`` (asset URLs relative to ``root``) into PDF bytes.
 
-    Raises :class:`RenderError` when a resource is refused or when any text is
-    set in a font that is not one of ``allowed_families`` (the brand's fonts).
+    ``released`` stands in for "now" wherever a tool would write the clock into
+    the output (the font subsetter stamps each font), so the bytes depend on
+    the content alone. Raises :class:`RenderError` when a resource is refused
+    or when any text is set in a font that is not one of ``allowed_families``.
     """
+    os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(released.timetuple()))
     fetcher = SandboxedFetcher(root)
     warnings = _Collector()
     _LOG.addHandler(warnings)
