@@ -77,10 +77,18 @@ def load_project(directory: Path) -> Project:
     problems of single clinics are kept in ``Project.broken``.
     """
     root = find_root(directory)
-    content_source = load_yaml(root / CONTENT_FILE, root)
-    content = validate(Content, content_source)
-    _raise_if(_content_problems(content, content_source))
-    default_brand = load_brand(root / TEMPLATES_DIR / BRAND_FILE, root)
+    shared: list[Problem] = []
+    content = content_source = default_brand = None
+    try:
+        content_source = load_yaml(root / CONTENT_FILE, root)
+        content = validate(Content, content_source)
+        shared.extend(_content_problems(content, content_source))
+    except InputError as error:
+        shared.extend(error.problems)
+    try:
+        default_brand = load_brand(root / TEMPLATES_DIR / BRAND_FILE, root)
+    except InputError as error:
+        shared.extend(error.problems)
     clinics: dict[str, ClinicSite] = {}
     broken: dict[str, InputError] = {}
     for directory in _clinic_dirs(root):
@@ -88,8 +96,12 @@ def load_project(directory: Path) -> Project:
             clinics[directory.name] = _load_clinic(root, directory, content, default_brand)
         except InputError as error:
             broken[directory.name] = error
+    if shared:  # nothing can be built: report the clinics' problems too, all at once
+        raise InputError(shared + [problem for error in broken.values()
+                                   for problem in error.problems])
     if not clinics and not broken:
         raise ProjectNotFound(f"{root / CLINICS_DIR} has no clinic folders with a {CLINIC_FILE}")
+    assert content is not None and content_source is not None
     return Project(root, content, content_source, clinics, broken)
 
 
@@ -101,8 +113,8 @@ def _clinic_dirs(root: Path) -> Iterator[Path]:
                 yield directory
 
 
-def _load_clinic(root: Path, directory: Path, content: Content,
-                 default_brand: tuple[Brand, SourceFile]) -> ClinicSite:
+def _load_clinic(root: Path, directory: Path, content: Content | None,
+                 default_brand: tuple[Brand, SourceFile] | None) -> ClinicSite:
     problems: list[Problem] = []
     source = load_yaml(directory / CLINIC_FILE, root)
     clinic = None
@@ -114,13 +126,14 @@ def _load_clinic(root: Path, directory: Path, content: Content,
     theme = None
     try:
         brand = load_brand(brand_path, root) if brand_path.is_file() else None
-        theme = build_theme(root, default_brand, brand)
+        if default_brand is not None:
+            theme = build_theme(root, default_brand, brand)
     except InputError as error:
         problems.extend(error.problems)
-    if clinic is not None:
+    if clinic is not None and content is not None:
         problems.extend(_clinic_problems(clinic, source, content))
-    _raise_if(problems)
-    assert clinic is not None and theme is not None
+    if problems or clinic is None or theme is None:  # no theme: the default brand is broken
+        raise InputError(problems)
     return ClinicSite(directory.name, directory, clinic, theme, source)
 
 
@@ -176,8 +189,3 @@ def _references(data: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str, list[s
 
 def _unknown(kind: str, name: str, known: dict[str, Any]) -> str:
     return f"unknown {kind} id '{name}'; defined ids: {', '.join(sorted(known))}"
-
-
-def _raise_if(problems: list[Problem]) -> None:
-    if problems:
-        raise InputError(problems)
