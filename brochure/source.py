@@ -20,6 +20,8 @@ MAX_FILE_BYTES = 2_000_000
 MAX_NODES = 200_000
 MAX_DEPTH = 50
 
+PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
 KeyPath = tuple[str | int, ...]
 
 
@@ -71,6 +73,9 @@ class _Builder:
         if len(path) > MAX_DEPTH:
             raise self._error(node, path, f"values are nested more than {MAX_DEPTH} deep")
         self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in PLAIN_TAGS:
+            raise self._error(node, path, f"YAML tags such as '{node.tag}' are not allowed: "
+                                          "only plain data")
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -136,5 +141,8 @@ def parse_yaml(text: str, name: str) -> SourceFile:
                                   f"invalid YAML: {message}")]) from None
     except yaml.YAMLError as error:
         raise InputError([Problem(Location(name), "", f"invalid YAML: {error}")]) from None
+    except RecursionError:
+        raise InputError([Problem(Location(name), "", f"values are nested more than "
+                                                      f"{MAX_DEPTH} deep")]) from None
     finally:
         loader.dispose()

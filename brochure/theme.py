@@ -11,11 +11,18 @@ through the restricted Markdown below, never evaluated as templates.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from babel.dates import format_date
-from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    select_autoescape,
+)
 from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
@@ -48,10 +55,25 @@ def long_date(value: date, language: str = "en") -> str:
     return format_date(value, format="long", locale=language)
 
 
-def make_environment(folders: list[Path]) -> SandboxedEnvironment:
+class ProjectLoader(FileSystemLoader):
+    """A template loader that refuses files whose real path leaves the project."""
+
+    def __init__(self, folders: list[Path], root: Path) -> None:
+        super().__init__([str(folder) for folder in folders if folder.is_dir()])
+        self.root = root.resolve()
+
+    def get_source(self, environment: Environment, template: str,
+                   ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if not Path(filename).resolve().is_relative_to(self.root):
+            raise TemplateNotFound(f"{template} (it links to a file outside the project)")
+        return source, filename, uptodate
+
+
+def make_environment(folders: list[Path], root: Path) -> SandboxedEnvironment:
     """A Jinja environment over the existing ``folders``, first one first."""
     environment = SandboxedEnvironment(
-        loader=FileSystemLoader([str(folder) for folder in folders if folder.is_dir()]),
+        loader=ProjectLoader(folders, root),
         autoescape=select_autoescape(disabled_extensions=("css",), default_for_string=True,
                                      default=True),
         undefined=StrictUndefined,

@@ -30,9 +30,26 @@ def problems_from(error: ValidationError, model: type[BaseModel], source: Source
     """One :class:`Problem` per pydantic error, located in ``source``."""
     problems = []
     for item in error.errors(include_url=False):
-        path: KeyPath = tuple(part for part in item["loc"] if part != "[key]")
+        path = _yaml_path(item["loc"], source)
         problems.append(source.problem(path, _describe(item, model, path)))
     return problems
+
+
+def _yaml_path(loc: tuple[str | int, ...], source: SourceFile) -> KeyPath:
+    """The key path as written in YAML: pydantic's names for union members left out.
+
+    A part is kept when the YAML has it; the last part is kept too (a missing
+    key), unless it names a model class (a union member, in CamelCase).
+    """
+    path: KeyPath = ()
+    for index, part in enumerate(loc):
+        if part == "[key]":
+            continue
+        last = index == len(loc) - 1
+        if (*path, part) in source.positions or (
+                last and not (isinstance(part, str) and part[:1].isupper())):
+            path = (*path, part)
+    return path
 
 
 def _describe(item: Any, model: type[BaseModel], path: KeyPath) -> str:

@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from html import escape as html_escape
 from pathlib import Path
 from typing import Literal
 
@@ -79,5 +80,5 @@ def _run(project: Project, job: Job, out: Path, output_format: OutputFormat) -> 
 def with_base(html: str, folder: Path, root: Path) -> str:
     """``html`` with a ``<base>`` so that its project-relative assets resolve from ``folder``."""
     target = os.path.relpath(root.resolve(), folder.resolve()).replace(os.sep, "/")
-    base = f'<base href="{target.rstrip("/")}/">'
+    base = f'<base href="{html_escape(target.rstrip("/"))}/">'
     return _HEAD.sub(lambda match: f"{match.group(0)}\n{base}", html, count=1)

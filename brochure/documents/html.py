@@ -15,7 +15,7 @@ from .context import document_context
 
 def render_html(project: Project, site: ClinicSite, document: str, language: str) -> str:
     """The HTML of ``document`` for ``site``; template mistakes raise :class:`RenderError`."""
-    environment = make_environment([site.templates, project.templates])
+    environment = make_environment([site.templates, project.templates], project.root)
     context = document_context(project, site, document, language)
     try:
         return environment.get_template(f"{document}.html").render(context)

@@ -30,6 +30,11 @@ _LENGTH = re.compile(r"^\d+(\.\d+)?(pt|px|mm|em|rem)$")
 _FAMILY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,63}$")
 
 
+def css_family(family: str) -> str:
+    """The name a brand family is loaded under: its own, so no installed font can match it."""
+    return f"{family} brand"
+
+
 @dataclass(frozen=True)
 class FontFace:
     """One font file and the family, weight and style it provides."""
@@ -40,6 +45,10 @@ class FontFace:
     style: str
     names: tuple[str, ...] = ()
     """The family names inside the file, as the PDF will report them."""
+
+    @property
+    def css_family(self) -> str:
+        return css_family(self.family)
 
 
 @dataclass(frozen=True)
@@ -67,9 +76,20 @@ class Theme:
     logos: dict[str, Logo] = field(default_factory=dict)
 
     @property
+    def base_css_family(self) -> str:
+        return css_family(self.base_family)
+
+    @property
+    def headings_css_family(self) -> str:
+        return css_family(self.headings_family)
+
+    @property
     def font_names(self) -> set[str]:
-        """Every family name the theme's fonts may appear under in a PDF."""
-        return {name for face in self.fonts for name in (face.family, *face.names)}
+        """The family names the theme's fonts appear under in a PDF: their CSS names.
+
+        A font found any other way (an installed font) appears under its own name.
+        """
+        return {face.css_family for face in self.fonts}
 
     @property
     def logo(self) -> Logo | None:

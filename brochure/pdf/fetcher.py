@@ -36,8 +36,17 @@ class SandboxedFetcher(URLFetcher):
     def __init__(self, root: Path) -> None:
         super().__init__(allowed_protocols={"data"}, timeout=1)
         self.root = root.resolve()
+        self.refusals: list[SandboxViolation] = []
+        """Every refusal, kept because WeasyPrint swallows some (inside SVG images)."""
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        try:
+            return self._fetch(url, headers)
+        except SandboxViolation as refusal:
+            self.refusals.append(refusal)
+            raise
+
+    def _fetch(self, url: str, headers: dict[str, str] | None) -> URLFetcherResponse:
         scheme = urlsplit(url).scheme.lower()
         if scheme == "data":
             try:

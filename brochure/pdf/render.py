@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import calendar
+import contextlib
 import functools
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -34,22 +35,40 @@ def render_pdf(html: str, root: Path, allowed_families: Iterable[str], released:
     the content alone. Raises :class:`RenderError` when a resource is refused
     or when any text is set in a font that is not one of ``allowed_families``.
     """
-    os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(released.timetuple()))
     fetcher = SandboxedFetcher(root)
     warnings = _Collector()
     _LOG.addHandler(warnings)
     try:
-        document = HTML(string=html, base_url=root.resolve().as_uri() + "/",
-                        url_fetcher=fetcher).render(font_config=_font_config())
-        pdf = document.write_pdf(pdf_forms=True, pdf_tags=True)
+        with _source_date(released):
+            document = HTML(string=html, base_url=root.resolve().as_uri() + "/",
+                            url_fetcher=fetcher).render(font_config=_font_config())
+            pdf = document.write_pdf(pdf_forms=True, pdf_tags=True)
     except SandboxViolation as error:
         raise RenderError(str(error)) from None
+    except Exception as error:  # a renderer bug must fail this document, not the build
+        raise RenderError(f"the PDF renderer failed: {type(error).__name__}: {error}") from None
     finally:
         _LOG.removeHandler(warnings)
+    if fetcher.refusals:
+        raise RenderError("; ".join(dict.fromkeys(str(refusal) for refusal in fetcher.refusals)))
     if warnings.messages:
         raise RenderError("; ".join(warnings.messages))
     _check_fonts(document.fonts.values(), set(allowed_families))
     return pdf
+
+
+@contextlib.contextmanager
+def _source_date(released: date) -> Iterator[None]:
+    """Set SOURCE_DATE_EPOCH (read by fontTools) for the duration of one render."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(released.timetuple()))
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
 
 
 def _check_fonts(fonts: Iterable[object], allowed: set[str]) -> None:
@@ -63,7 +82,7 @@ def _check_fonts(fonts: Iterable[object], allowed: set[str]) -> None:
 class _Collector(logging.Handler):
     """Keeps WeasyPrint's warnings that mean a resource was left out of the output."""
 
-    SERIOUS = ("Failed to load", "Failed to handle")
+    SERIOUS = ("Failed to load", "Failed to handle", "Failed to render", "Font-face")
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
