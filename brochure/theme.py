@@ -55,6 +55,11 @@ def long_date(value: date, language: str = "en") -> str:
     return format_date(value, format="long", locale=language)
 
 
+def short_date(value: date, language: str = "en") -> str:
+    """A date for tight places such as footers: ``1 Nov 2026`` or ``Nov 1, 2026``."""
+    return format_date(value, format="medium", locale=language)
+
+
 class ProjectLoader(FileSystemLoader):
     """A template loader that refuses files whose real path leaves the project."""
 
@@ -84,4 +89,5 @@ def make_environment(folders: list[Path], root: Path) -> SandboxedEnvironment:
     environment.filters["md"] = markdown
     environment.filters["inline"] = markdown_inline
     environment.filters["long_date"] = long_date
+    environment.filters["short_date"] = short_date
     return environment

@@ -68,7 +68,7 @@ def _run(project: Project, job: Job, out: Path, output_format: OutputFormat) -> 
             from ..pdf.render import render_pdf  # WeasyPrint is slow to import: only when needed
 
             data = render_pdf(html, project.root, site.theme.font_names,
-                              project.content.meta.effective)
+                              site.clinic.documents[job.document].effective)
         write_atomic(path, data)
     except BrochureError as error:
         return Outcome(job, error=str(error))

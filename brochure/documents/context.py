@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..build.inputs import input_digest
 from ..graphics.qr import qr_data_uri
 from ..graphics.timeline import Colors, timeline_svg
 from ..models.clinic import ProtocolOverrides
@@ -73,6 +74,8 @@ def document_context(project: Project, site: ClinicSite, document: str,
     citations = Citations(content.sources)
     return {
         "document": document,
+        "control": clinic.documents[document],
+        "inputs": input_digest(project, site, document, language),
         "language": language,
         "locale": clinic.locale or language,
         "paper": PAPERS[clinic.paper],

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
-from pydantic import Field, HttpUrl
+from pydantic import Field, HttpUrl, model_validator
 
 from .base import CountField, DurationField, Slug, StrictModel
 
@@ -37,6 +38,31 @@ class ProtocolOverrides(StrictModel):
     price: str | None = Field(None, description="printed as written, e.g. '$350 per session'")
 
 
+class DocumentControl(StrictModel):
+    """What identifies one controlled document: printed in its footer, refused when a draft."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$",
+                    description="the clinic's document number, e.g. HHC-CF-001")
+    version: str = Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z.-]{0,15}$")
+    status: Literal["draft", "approved"]
+    effective: date = Field(description="printed, and written into the PDF's dates")
+    approved_by: str | None = None
+
+    @model_validator(mode="after")
+    def _approved_documents_name_their_approver(self) -> DocumentControl:
+        if self.status == "approved" and not self.approved_by:
+            raise ValueError("an approved document needs 'approved_by'")
+        return self
+
+
+class ConsentSettings(StrictModel):
+    """How this clinic takes consent."""
+
+    cooling_off: DurationField | None = Field(
+        None, description="the least time between consent discussion and first treatment")
+    witness: bool = Field(False, description="whether local policy asks for a witness")
+
+
 class Clinic(StrictModel):
     """Everything in ``clinic.yaml``."""
 
@@ -57,4 +83,5 @@ class Clinic(StrictModel):
     locale: str | None = Field(None, pattern=r"^[a-z]{2}_[A-Z]{2}$",
                                description="how dates are written, e.g. en_GB; default: the"
                                            " document's language")
-    documents: list[DocumentKind] = ["brochure", "consent"]
+    documents: dict[DocumentKind, DocumentControl] = Field(min_length=1)
+    consent: ConsentSettings = ConsentSettings()

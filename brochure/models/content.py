@@ -141,6 +141,7 @@ class Risk(ProtocolSpecific):
     id: Slug
     name: str
     frequency: Literal["common", "uncommon", "rare"]
+    treatment_failure: bool = Field(False, description="true for the risk that it does not work")
     description: str
     what_to_do: str
     sources: list[Slug] = []
@@ -155,7 +156,8 @@ class Risks(StrictModel):
 class Contraindication(ProtocolSpecific):
     id: Slug
     condition: str
-    question: str = Field(description="a yes/no screening question for the consent form")
+    question: str | None = Field(None, description="a yes/no screening question for the"
+                                                   " consent form")
     note: str | None = None
     sources: list[Slug] = []
 
@@ -169,6 +171,7 @@ class Contraindications(StrictModel):
 class Alternative(StrictModel):
     id: Slug
     name: str
+    kind: Literal["licensed_medicine", "other", "no_treatment"] = "other"
     text: str
     prescription_only: bool = False
     sources: list[Slug] = []
@@ -213,6 +216,41 @@ class Faq(StrictModel):
     items: list[Question] = Field(min_length=1)
 
 
+class Statements(StrictModel):
+    """What the patient confirms on the consent form; each one is a consent element."""
+
+    information: str | None = None
+    questions: str | None = None
+    voluntary: str | None = None
+    cooling_off: str | None = None
+    age_capacity: str | None = None
+    preparation: str | None = None
+
+
+class PhotoUse(StrictModel):
+    id: Slug
+    text: str
+
+
+class Photos(StrictModel):
+    intro: str
+    uses: list[PhotoUse] = Field(min_length=1)
+    withdraw: str
+
+
+class Consent(StrictModel):
+    """The consent form's own words. Its parts are optional here so that ``check`` can
+    name each missing consent element; a build refuses a form that lacks one."""
+
+    intro: str | None = None
+    screening_intro: str | None = None
+    statements: Statements = Statements()
+    photos: Photos | None = None
+    practitioner: str | None = None
+    interpreter: str | None = None
+    witness: str | None = None
+
+
 class Source(StrictModel):
     citation: str
     url: HttpUrl | None = None
@@ -236,4 +274,5 @@ class Content(StrictModel):
     red_flags: RedFlags
     evidence: Evidence
     faq: Faq
+    consent: Consent = Consent()
     sources: dict[Slug, Source] = Field(min_length=1)

@@ -16,6 +16,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from ..errors import RenderError
 from .fetcher import SandboxedFetcher, SandboxViolation
+from .finish import PageLayout, finish_pdf, needs_finishing
 
 _LOG = logging.getLogger("weasyprint")
 logging.getLogger("fontTools").setLevel(logging.ERROR)  # font-file date quibbles are noise
@@ -41,8 +42,12 @@ def render_pdf(html: str, root: Path, allowed_families: Iterable[str], released:
     try:
         with _source_date(released):
             document = HTML(string=html, base_url=root.resolve().as_uri() + "/",
-                            url_fetcher=fetcher).render(font_config=_font_config())
-            pdf = document.write_pdf(pdf_forms=True, pdf_tags=True)
+                            url_fetcher=fetcher).render(font_config=_font_config(),
+                                                        pdf_forms=True)
+            pdf = document.write_pdf(pdf_tags=True)
+            pages = [PageLayout(page.height, page.anchors) for page in document.pages]
+            if needs_finishing(pages):
+                pdf = finish_pdf(pdf, pages)
     except SandboxViolation as error:
         raise RenderError(str(error)) from None
     except Exception as error:  # a renderer bug must fail this document, not the build

@@ -1,0 +1,159 @@
+"""Form finishing, as one pyHanko incremental update over WeasyPrint's PDF.
+
+The layout decides where fields go, never fixed coordinates: an element whose
+id starts with ``sig-`` becomes an empty signature field over its box (named
+``sig_patient`` for ``sig-patient``), and the box with id ``page-initials``
+(in a running footer) becomes a text field ``initials_page_N`` on every page.
+The update also mends WeasyPrint's radio groups, whose buttons it writes as
+fields of their own, and it is reproducible: no clock and no random file id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from io import BytesIO
+
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+SIGNATURE_PREFIX = "sig-"
+INITIALS_ID = "page-initials"
+PT_PER_PX = 0.75
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """One page's height and its anchors (id -> left, top, right, bottom), in CSS pixels."""
+
+    height: float
+    anchors: Mapping[str, Box]
+
+    def rectangle(self, anchor: str) -> Box:
+        """The anchor's box in PDF points, origin at the bottom left."""
+        left, top, right, bottom = self.anchors[anchor]
+        height = self.height * PT_PER_PX
+        return (left * PT_PER_PX, height - bottom * PT_PER_PX,
+                right * PT_PER_PX, height - top * PT_PER_PX)
+
+
+class _ReproducibleWriter(IncrementalPdfFileWriter):
+    """pyHanko's incremental writer without the clock and the random document id."""
+
+    @classmethod
+    def _handle_id(cls, prev):  # type: ignore[no-untyped-def]
+        stream = prev.stream
+        stream.seek(0)
+        digest = hashlib.sha256(stream.read()).digest()
+        return generic.ArrayObject([generic.ByteStringObject(digest[:16]),
+                                    generic.ByteStringObject(digest[16:])])
+
+    def _update_meta(self) -> None:
+        """Keep the document's own dates (pyHanko would stamp the current time)."""
+
+
+def needs_finishing(pages: Iterable[PageLayout]) -> bool:
+    return any(_is_field(anchor) for page in pages for anchor in page.anchors)
+
+
+def finish_pdf(pdf: bytes, pages: list[PageLayout]) -> bytes:
+    """Add signature and initials fields where the layout put their boxes."""
+    writer = _ReproducibleWriter(BytesIO(pdf))
+    _mend_radio_groups(writer)
+    for number, page in enumerate(pages, start=1):
+        if INITIALS_ID in page.anchors:
+            _add_text_field(writer, number - 1, f"initials_page_{number}",
+                            page.rectangle(INITIALS_ID))
+        for anchor in sorted(page.anchors):
+            if anchor.startswith(SIGNATURE_PREFIX):
+                name = anchor.replace("-", "_")
+                append_signature_field(writer, SigFieldSpec(
+                    sig_field_name=name, on_page=number - 1, box=page.rectangle(anchor)))
+    output = BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def _is_field(anchor: str) -> bool:
+    return anchor == INITIALS_ID or anchor.startswith(SIGNATURE_PREFIX)
+
+
+def _acroform(writer: IncrementalPdfFileWriter) -> generic.DictionaryObject:
+    root = writer.root
+    if "/AcroForm" not in root:
+        root["/AcroForm"] = writer.add_object(generic.DictionaryObject(
+            {generic.NameObject("/Fields"): generic.ArrayObject()}))
+        writer.update_root()
+    return root["/AcroForm"]
+
+
+def _mend_radio_groups(writer: IncrementalPdfFileWriter) -> None:
+    """A radio button is a widget of its group, not a field: drop it from /Fields and
+    take away the name and type that make readers count it twice."""
+    form = _acroform(writer)
+    fields = form["/Fields"]
+    kids = {_key(kid) for field in fields for kid in _kids(field)}
+    if not kids:
+        return
+    kept = generic.ArrayObject(ref for ref in fields if _key(ref) not in kids)
+    for field in kept:
+        for kid in _kids(field):
+            widget = kid.get_object()
+            for key in ("/T", "/TU", "/FT"):
+                widget.pop(key, None)
+            writer.update_container(widget)
+    form["/Fields"] = kept
+    writer.update_container(form)
+
+
+def _kids(field: generic.PdfObject) -> list[generic.PdfObject]:
+    """The references in a field's /Kids (list iteration does not resolve them)."""
+    kids = field.get_object().get("/Kids")
+    return [] if kids is None else list(kids.get_object())
+
+
+def _key(reference: object) -> tuple[int, int] | int:
+    """An indirect object's number, to compare references."""
+    if isinstance(reference, generic.IndirectObject):
+        return reference.idnum, reference.generation
+    return id(reference)
+
+
+def _add_text_field(writer: IncrementalPdfFileWriter, page_index: int, name: str,
+                    box: Box) -> None:
+    page_ref = writer.find_page_for_modification(page_index)[0]
+    page = page_ref.get_object()
+    form = _acroform(writer)
+    widget = writer.add_object(generic.DictionaryObject({
+        generic.NameObject("/Type"): generic.NameObject("/Annot"),
+        generic.NameObject("/Subtype"): generic.NameObject("/Widget"),
+        generic.NameObject("/FT"): generic.NameObject("/Tx"),
+        generic.NameObject("/T"): generic.TextStringObject(name),
+        generic.NameObject("/TU"): generic.TextStringObject("Patient's initials"),
+        generic.NameObject("/Rect"): generic.ArrayObject(generic.FloatObject(v) for v in box),
+        generic.NameObject("/F"): generic.NumberObject(4),
+        generic.NameObject("/P"): page_ref,
+        generic.NameObject("/DA"): _text_appearance(form),
+    }))
+    if "/Annots" not in page:
+        page["/Annots"] = generic.ArrayObject()
+        writer.update_container(page)
+    annotations = page["/Annots"]
+    annotations.append(widget)
+    writer.update_container(annotations)
+    fields = form["/Fields"]
+    fields.append(widget)
+    writer.update_container(fields)
+
+
+def _text_appearance(form: generic.DictionaryObject) -> generic.TextStringObject:
+    """The default appearance of the form's text fields, so new fields look the same."""
+    for field in form["/Fields"]:
+        field = field.get_object()
+        if field.get("/FT") == "/Tx" and "/DA" in field:
+            return generic.TextStringObject(str(field["/DA"]))
+    return generic.TextStringObject(str(form.get("/DA", "/Helv 0 Tf 0 g")))
