@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from importlib.metadata import version
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from .build.plan import UnknownClinic
-from .build.runner import BuildReport, Outcome, build
+from .build.runner import BuildReport, Outcome, ReleaseRefused, build
+from .checks import check_project
 from .errors import BrochureError, InputError
 from .project import Project, load_project
 
@@ -39,19 +41,44 @@ def main() -> None:
 @click.option("--format", "output_format", type=click.Choice(["pdf", "html"]), default="pdf",
               show_default=True,
               help="pdf, or html: the exact HTML given to the PDF renderer, for template work.")
+@click.option("--release", is_flag=True,
+              help="Refuse to build anything unless every check passes and no document is a "
+                   "draft.")
 def build_command(project_dir: Path, clinics: tuple[str, ...], documents: tuple[str, ...],
-                  out_dir: Path | None, output_format: str) -> None:
+                  out_dir: Path | None, output_format: str, release: bool) -> None:
     """Build every clinic's documents into output/<clinic>/<document>.<lang>.pdf."""
     project = _load(project_dir)
     out = out_dir if out_dir is not None else project.root / "output"
     try:
         report = build(project, out, clinics, documents, output_format,  # type: ignore[arg-type]
-                       on_outcome=lambda outcome: _print_outcome(outcome, out))
+                       on_outcome=lambda outcome: _print_outcome(outcome, out),
+                       release=release)
     except UnknownClinic as error:
         raise click.UsageError(str(error)) from None
+    except ReleaseRefused as error:
+        _fail(error, "release refused, nothing built")
     _print_summary(report)
     if not report.ok:
         raise SystemExit(1)
+
+
+@main.command("check")
+@project_option
+@click.option("--clinic", "clinics", multiple=True, metavar="SLUG",
+              help="Check only this clinic (repeatable). Default: every clinic.")
+def check_command(project_dir: Path, clinics: tuple[str, ...]) -> None:
+    """Validate every input and check that each consent form has every consent element."""
+    project = _load(project_dir)
+    unknown = sorted(set(clinics) - set(project.slugs))
+    if unknown:
+        raise click.UsageError(f"no clinic folder named {', '.join(unknown)}; clinics: "
+                               f"{', '.join(project.slugs)}")
+    slugs = list(clinics) or project.slugs
+    problems = check_project(project, slugs)
+    if problems:
+        _fail(InputError(problems), f"{len(slugs)} clinic(s) checked")
+    click.secho(f"{len(slugs)} clinic(s) checked: every input is valid and every consent "
+                "element is present", fg="green")
 
 
 @main.command("list")
@@ -82,8 +109,8 @@ def _load(project_dir: Path) -> Project:
         raise click.ClickException(str(error)) from None
 
 
-def _fail(error: InputError) -> None:
-    click.secho(f"error: {len(error.problems)} problem(s) in the input:", fg="red", err=True)
+def _fail(error: InputError, context: str = "in the input") -> NoReturn:
+    click.secho(f"error: {len(error.problems)} problem(s), {context}:", fg="red", err=True)
     for problem in error.problems:
         click.echo(f"  {problem}", err=True)
     raise SystemExit(1)

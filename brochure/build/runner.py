@@ -10,6 +10,8 @@ from html import escape as html_escape
 from pathlib import Path
 from typing import Literal
 
+from ..checks import check_project, draft_problems
+from ..checks.consent import consent_problems
 from ..documents.html import render_html
 from ..errors import BrochureError, InputError
 from ..project import Project
@@ -44,11 +46,25 @@ class BuildReport:
         return not self.failed and not self.broken
 
 
+class ReleaseRefused(InputError):
+    """A release build found drafts or failed checks: nothing was built."""
+
+
 def build(project: Project, out: Path, clinics: Sequence[str] = (),
           documents: Sequence[str] = (), output_format: OutputFormat = "pdf",
-          on_outcome: Callable[[Outcome], None] = lambda outcome: None) -> BuildReport:
-    """Build the chosen documents into ``out``; one failure does not stop the others."""
+          on_outcome: Callable[[Outcome], None] = lambda outcome: None,
+          release: bool = False) -> BuildReport:
+    """Build the chosen documents into ``out``; one failure does not stop the others.
+
+    A ``release`` builds nothing unless every chosen clinic passes ``check`` and
+    every chosen document is approved.
+    """
     jobs, broken = plan_jobs(project, clinics, documents)
+    if release:
+        slugs = sorted({job.slug for job in jobs} | set(broken))
+        refused = check_project(project, slugs) + draft_problems(project, jobs)
+        if refused:
+            raise ReleaseRefused(refused)
     report = BuildReport(broken={slug: project.broken[slug] for slug in broken})
     for job in jobs:
         outcome = _run(project, job, out, output_format)
@@ -60,6 +76,10 @@ def build(project: Project, out: Path, clinics: Sequence[str] = (),
 def _run(project: Project, job: Job, out: Path, output_format: OutputFormat) -> Outcome:
     path = out / job.filename(output_format)
     site = project.clinics[job.slug]
+    gaps = consent_problems(project, site) if job.document == "consent" else []
+    if gaps:
+        return Outcome(job, error="the consent form is incomplete:\n" +
+                       "\n".join(f"    {gap}" for gap in gaps))
     try:
         html = render_html(project, site, job.document, job.language)
         if output_format == "html":
