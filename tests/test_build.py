@@ -43,7 +43,7 @@ from pypdf import PdfReader
 
 from brochure.documents.context import effective_protocol
 from brochure.project import Project, load_project
-from brochure.theme import long_date
+from brochure.theme import long_date, short_date
 
 PAIRS = [(slug, document) for slug in CLINICS for document in DOCUMENTS]
 
@@ -140,14 +140,18 @@ def test_lumen_brochure_states_the_microneedling_facts(shipped: Built) -> None:
 
 
 def test_dates_follow_the_clinic_locale(shipped: Built, shipped_project: Project) -> None:
-    """The effective date is printed the way each clinic's readers write dates."""
+    """Dates are printed the way each clinic's readers write them: written out on the
+    brochure's back page, short in every footer."""
     effective = shipped_project.content.meta.effective
-    for slug, seed in (("harbor-hair-clinic", "November 1, 2026"),
-                       ("lumen-dermatology", "1 November 2026")):
+    for slug, written, short in (("harbor-hair-clinic", "November 1, 2026", "Nov 1, 2026"),
+                                 ("lumen-dermatology", "1 November 2026", "1 Nov 2026")):
         clinic = shipped_project.clinics[slug].clinic
-        assert long_date(effective, clinic.locale or "en") == seed
+        assert long_date(effective, clinic.locale or "en") == written
+        assert contains(pdf_text(shipped.pdf(slug, "brochure")), written), slug
         for document in DOCUMENTS:
-            assert contains(pdf_text(shipped.pdf(slug, document)), seed), (slug, document)
+            assert short_date(clinic.documents[document].effective,
+                              clinic.locale or "en") == short
+            assert contains(pdf_text(shipped.pdf(slug, document)), short), (slug, document)
 
 
 @pytest.mark.parametrize("slug", CLINICS)
