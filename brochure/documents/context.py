@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from ..build.inputs import input_digest
 from ..graphics.qr import qr_data_uri
 from ..graphics.timeline import Colors, timeline_svg
+from ..pdf.form_font import form_font_data_uri
 from ..models.clinic import ProtocolOverrides
 from ..models.content import Content, Protocol, ProtocolSpecific, Risk
 from ..project import ClinicSite, Project
@@ -93,6 +94,8 @@ def document_context(project: Project, site: ClinicSite, document: str,
         "contraindications": [item for item in content.contraindications.items if applies(item)],
         "preparation": [step for step in content.preparation.steps if applies(step)],
         "aftercare": [step for step in content.aftercare.steps if applies(step)],
+        "form_font": (form_font_data_uri(project.root / theme.form_face.path)
+                      if theme.form_face else None),
         "timeline": timeline_svg(protocol, colors, theme.base_css_family),
         "booking_qr": qr_data_uri(str(clinic.booking_url), theme.colors.get("dark", "#000000")),
         "cite": citations.cite,

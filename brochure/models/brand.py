@@ -84,12 +84,23 @@ class Theme:
         return css_family(self.headings_family)
 
     @property
+    def form_css_family(self) -> str:
+        """The family of form fields: the base font cut down (see ``pdf/form_font.py``)."""
+        return css_family(f"{self.base_family} form")
+
+    @property
+    def form_face(self) -> FontFace | None:
+        """The regular face of the base family, which form fields are set in."""
+        return next((face for face in self.fonts if face.family == self.base_family
+                     and face.weight == 400 and face.style == "normal"), None)
+
+    @property
     def font_names(self) -> set[str]:
         """The family names the theme's fonts appear under in a PDF: their CSS names.
 
         A font found any other way (an installed font) appears under its own name.
         """
-        return {face.css_family for face in self.fonts}
+        return {face.css_family for face in self.fonts} | {self.form_css_family}
 
     @property
     def logo(self) -> Logo | None:

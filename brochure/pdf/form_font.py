@@ -1,0 +1,39 @@
+"""A small font for form fields.
+
+A PDF viewer draws what a patient types into a field with the field's font, so
+WeasyPrint embeds that font whole, not subset: a large brand font made the
+consent form several times larger. Fields get the brand's regular face cut
+down to the Latin letters, digits and punctuation that names, dates and
+initials need, passed as a data: URL so it never touches the disk.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+from io import BytesIO
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
+FORM_UNICODES = [*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x2010, 0x2027), 0x20AC]
+"""Basic Latin, Latin-1 and Latin Extended-A, dashes and quotes, and the euro sign."""
+
+
+@functools.cache
+def form_font_data_uri(path: Path) -> str:
+    """The font at ``path`` cut down to :data:`FORM_UNICODES`, as a ``data:`` URL."""
+    options = subset.Options()
+    options.layout_features = ["kern", "liga"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.hinting = False
+    with TTFont(path, recalcTimestamp=False) as font:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=FORM_UNICODES)
+        subsetter.subset(font)
+        output = BytesIO()
+        font.save(output)
+    kind = "otf" if path.suffix.lower() == ".otf" else "ttf"
+    return f"data:font/{kind};base64,{base64.b64encode(output.getvalue()).decode('ascii')}"
