@@ -10,9 +10,9 @@ from pydantic import BaseModel
 from ..build.inputs import input_digest
 from ..graphics.qr import qr_data_uri
 from ..graphics.timeline import Colors, timeline_svg
-from ..pdf.form_font import form_font_data_uri
 from ..models.clinic import ProtocolOverrides
 from ..models.content import Content, Protocol, ProtocolSpecific, Risk
+from ..pdf.form_font import form_font_data_uri
 from ..project import ClinicSite, Project
 from .citations import Citations
 
