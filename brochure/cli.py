@@ -92,12 +92,14 @@ def list_command(project_dir: Path) -> None:
             click.echo(f"{slug}  (invalid: run 'brochure build --clinic {slug}' for details)")
             continue
         clinic = site.clinic
+        documents = ", ".join(f"{name} ({control.id} v{control.version}, {control.status})"
+                              for name, control in clinic.documents.items())
         click.echo(f"{slug}  {clinic.name}\n"
                    f"    protocol:  {clinic.protocol} "
                    f"({project.content.protocols[clinic.protocol].name})\n"
                    f"    paper:     {clinic.paper}\n"
                    f"    languages: {', '.join(clinic.languages)}\n"
-                   f"    documents: {', '.join(clinic.documents)}")
+                   f"    documents: {documents}")
 
 
 def _load(project_dir: Path) -> Project:
