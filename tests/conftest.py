@@ -98,6 +98,32 @@ def line_of(path: Path, pattern: str) -> int:
     return text.count("\n", 0, match.start()) + 1
 
 
+def delete_key(path: Path, pattern: str, after: str | None = None) -> int:
+    """Delete the first YAML line matching the regex ``pattern`` (below the first line
+    matching ``after``, if given) and the lines of its value (those indented deeper).
+
+    Returns the 1-based line the key was on.
+    """
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    begin = 0
+    if after is not None:
+        begin = next((index for index, line in enumerate(lines) if re.search(after, line)), -1)
+        assert begin >= 0, f"test set-up: {after!r} not found in {path}"
+    start = next((index for index in range(begin, len(lines))
+                  if re.search(pattern, lines[index])), -1)
+    assert start >= 0, f"test set-up: {pattern!r} not found in {path}"
+
+    def indent(line: str) -> int:
+        return len(line) - len(line.lstrip(" "))
+
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip()
+                                or indent(lines[end]) > indent(lines[start])):
+        end += 1
+    path.write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+    return start + 1
+
+
 def override_template(root: Path, slug: str, name: str, text: str) -> Path:
     """Write ``clinics/<slug>/templates/<name>`` in the project at ``root``."""
     path = root / "clinics" / slug / "templates" / name

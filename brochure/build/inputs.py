@@ -1,7 +1,8 @@
-"""The fingerprint of a document's inputs, printed in its footer for traceability."""
+"""The fingerprint of a document's inputs: printed in its footer, and what decides a rebuild."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterator
 from importlib.metadata import version
@@ -13,12 +14,23 @@ TOOL_VERSION = version("clinic-brochure")
 
 
 def input_digest(project: Project, site: ClinicSite, document: str, language: str) -> str:
-    """SHA-256 over the tool version, the job, and every file the job may read."""
+    """SHA-256 over the tool version, the job, and every file the job may read.
+
+    Those files are content.yaml, the clinic's folder (settings, brand, assets,
+    template overrides) and the theme; a change to any of them changes the digest.
+    """
     digest = hashlib.sha256(f"{TOOL_VERSION}\0{site.slug}\0{document}\0{language}\0".encode())
     for path in _files(project, site):
-        digest.update(path.relative_to(project.root).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+        stat = path.stat()
+        name = path.relative_to(project.root).as_posix()
+        digest.update(f"{name}\0{_file_digest(path, stat.st_mtime_ns, stat.st_size)}\0".encode())
     return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=4096)
+def _file_digest(path: Path, mtime_ns: int, size: int) -> str:
+    """A file's SHA-256, hashed once per process while it stays unchanged."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _files(project: Project, site: ClinicSite) -> Iterator[Path]:

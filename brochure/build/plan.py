@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,17 @@ class Job:
 
     def __str__(self) -> str:
         return f"{self.slug}/{self.document}.{self.language}"
+
+
+def in_shard(job: Job, shard: tuple[int, int]) -> bool:
+    """Whether ``job`` belongs to shard ``K`` of ``N`` (K counts from 1).
+
+    The split depends on the job alone, so every machine of a CI matrix agrees
+    and the shards together hold every job exactly once.
+    """
+    number, count = shard
+    digest = hashlib.sha256(str(job).encode()).digest()
+    return int.from_bytes(digest[:8], "big") % count == number - 1
 
 
 class UnknownClinic(BrochureError):

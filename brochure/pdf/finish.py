@@ -92,22 +92,47 @@ def _acroform(writer: IncrementalPdfFileWriter) -> generic.DictionaryObject:
 
 
 def _mend_radio_groups(writer: IncrementalPdfFileWriter) -> None:
-    """A radio button is a widget of its group, not a field: drop it from /Fields and
-    take away the name and type that make readers count it twice."""
+    """Make WeasyPrint's radio groups plain ones.
+
+    A button is a widget of its group, not a field: it leaves /Fields and loses the
+    name and type that make readers count it twice. Its "on" state is named after
+    its value (``/yes``) instead of its index into /Opt (``/0``), so that setting a
+    group to ``yes`` ticks the right button.
+    """
     form = _acroform(writer)
     fields = form["/Fields"]
     kids = {_key(kid) for field in fields for kid in _kids(field)}
     if not kids:
         return
     kept = generic.ArrayObject(ref for ref in fields if _key(ref) not in kids)
-    for field in kept:
+    for ref in kept:
+        field = ref.get_object()
+        options = [str(option) for option in field.get("/Opt", ())]
         for kid in _kids(field):
             widget = kid.get_object()
             for key in ("/T", "/TU", "/FT"):
                 widget.pop(key, None)
+            _name_states(widget, options)
             writer.update_container(widget)
+        if options:
+            del field["/Opt"]
+            writer.update_container(field)
     form["/Fields"] = kept
     writer.update_container(form)
+
+
+def _name_states(widget: generic.DictionaryObject, options: list[str]) -> None:
+    """Rename a button's index-named appearance states after its option values."""
+    appearances = widget.get("/AP")
+    normal = appearances.get_object().get("/N") if appearances is not None else None
+    if normal is None:
+        return
+    normal = normal.get_object()
+    for state in list(normal):
+        index = str(state).lstrip("/")
+        if index.isdigit() and int(index) < len(options):
+            normal[generic.NameObject("/" + options[int(index)])] = normal.raw_get(state)
+            del normal[state]
 
 
 def _kids(field: generic.PdfObject) -> list[generic.PdfObject]:
