@@ -1,21 +1,46 @@
 """The ``brochure`` command: a thin shell over the functions that do the work.
 
-Exit codes: 0 everything built; 1 invalid input or a document failed; 2 wrong usage.
+Exit codes: 0 everything built; 1 invalid input, a failed check, a document that failed or
+a mismatch found by verify; 2 wrong usage; 130 interrupted.
 """
 
 from __future__ import annotations
 
+import os
 from importlib.metadata import version
 from pathlib import Path
 from typing import NoReturn
 
 import click
 
+from .build.manifest import merge_manifests, read_manifest, verify, write_manifest
 from .build.plan import UnknownClinic
-from .build.runner import BuildReport, Outcome, ReleaseRefused, build
+from .build.runner import BuildOptions, BuildReport, ReleaseRefused, build
 from .checks import check_project
 from .errors import BrochureError, InputError
+from .progress import Reporter
 from .project import Project, load_project
+
+
+class ShardType(click.ParamType):
+    """``K/N``: the K-th of N slices, K from 1 to N."""
+
+    name = "shard"
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> tuple[int, int]:
+        if isinstance(value, tuple):
+            return value
+        try:
+            number, count = (int(part) for part in str(value).split("/"))
+        except ValueError:
+            self.fail(f"'{value}' is not K/N, such as 1/4", param, ctx)
+        if not 1 <= number <= count:
+            self.fail(f"'{value}': K must be between 1 and N", param, ctx)
+        return number, count
+
+
+SHARD = ShardType()
 
 project_option = click.option(
     "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -44,22 +69,81 @@ def main() -> None:
 @click.option("--release", is_flag=True,
               help="Refuse to build anything unless every check passes and no document is a "
                    "draft.")
+@click.option("--force", is_flag=True, help="Render every document, even those up to date.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+              show_default="the number of cores", help="Documents rendered at once.")
+@click.option("--shard", type=SHARD, metavar="K/N",
+              help="Build only the K-th of N stable slices of the documents (CI matrices).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only failures and the summary.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also print documents that were up to date, and render times.")
 def build_command(project_dir: Path, clinics: tuple[str, ...], documents: tuple[str, ...],
-                  out_dir: Path | None, output_format: str, release: bool) -> None:
-    """Build every clinic's documents into output/<clinic>/<document>.<lang>.pdf."""
+                  out_dir: Path | None, output_format: str, release: bool, force: bool,
+                  jobs: int, shard: tuple[int, int] | None, quiet: bool, verbose: bool) -> None:
+    """Build every clinic's documents into output/<clinic>/<document>.<lang>.pdf.
+
+    Documents whose inputs did not change since the last build are kept as they are;
+    output/manifest.json records what was built.
+    """
     project = _load(project_dir)
     out = out_dir if out_dir is not None else project.root / "output"
+    options = BuildOptions(clinics, documents, output_format, release,  # type: ignore[arg-type]
+                           force, jobs, shard)
     try:
-        report = build(project, out, clinics, documents, output_format,  # type: ignore[arg-type]
-                       on_outcome=lambda outcome: _print_outcome(outcome, out),
-                       release=release)
+        with Reporter(quiet, verbose) as reporter:
+            report = build(project, out, options, reporter.outcome, reporter.plan)
     except UnknownClinic as error:
         raise click.UsageError(str(error)) from None
     except ReleaseRefused as error:
         _fail(error, "release refused, nothing built")
+    except KeyboardInterrupt:
+        click.secho("interrupted: finished documents are written, no partial file is left",
+                    fg="red", err=True)
+        raise SystemExit(130) from None
+    except BrochureError as error:
+        raise click.ClickException(str(error)) from None
     _print_summary(report)
     if not report.ok:
         raise SystemExit(1)
+
+
+@main.command("verify")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output"), show_default=True, help="The output folder to verify.")
+def verify_command(out_dir: Path) -> None:
+    """Re-hash every output against output/manifest.json; exit 1 on any difference."""
+    try:
+        problems = verify(out_dir)
+    except BrochureError as error:
+        raise click.ClickException(str(error)) from None
+    if problems:
+        click.secho(f"error: {len(problems)} output(s) do not match the manifest:", fg="red",
+                    err=True)
+        for problem in problems:
+            click.echo(f"  {problem}", err=True)
+        raise SystemExit(1)
+    click.secho(f"every output in {out_dir} matches its manifest", fg="green")
+
+
+@main.group("manifest")
+def manifest_group() -> None:
+    """Work with build manifests."""
+
+
+@manifest_group.command("merge")
+@click.argument("manifests", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("-o", "--output", "target", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the merged manifest.")
+def merge_command(manifests: tuple[Path, ...], target: Path) -> None:
+    """Merge the manifests of several shards into one."""
+    try:
+        entries = merge_manifests(read_manifest(path) for path in manifests)
+    except BrochureError as error:
+        raise click.ClickException(str(error)) from None
+    write_manifest(target, entries)
+    click.echo(f"{len(entries)} document(s) from {len(manifests)} manifest(s) -> {target}")
 
 
 @main.command("check")
@@ -118,30 +202,14 @@ def _fail(error: InputError, context: str = "in the input") -> NoReturn:
     raise SystemExit(1)
 
 
-def _print_outcome(outcome: Outcome, out: Path) -> None:
-    if outcome.error:
-        click.secho(f"failed  {outcome.job}: {outcome.error}", fg="red", err=True)
-    else:
-        assert outcome.path is not None
-        size = f"{outcome.size / 1024:.0f} KB"
-        click.echo(f"built   {_shown(outcome.path)}  ({size})")
-
-
 def _print_summary(report: BuildReport) -> None:
-    built = len(report.outcomes) - len(report.failed)
     failed = len(report.failed) + len(report.broken)
-    click.secho(f"{built} built, {failed} failed", fg="green" if report.ok else "red",
-                err=not report.ok)
+    current = f", {len(report.skipped)} up to date" if report.skipped else ""
+    click.secho(f"{len(report.built)} built{current}, {failed} failed",
+                fg="green" if report.ok else "red", err=not report.ok)
     for slug, error in report.broken.items():
         click.secho(f"  {slug}: invalid clinic, nothing built", fg="red", err=True)
         for problem in error.problems:
             click.echo(f"    {problem}", err=True)
     for outcome in report.failed:
         click.secho(f"  {outcome.job}: {outcome.error}", fg="red", err=True)
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

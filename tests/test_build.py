@@ -418,8 +418,8 @@ def test_a_failed_write_keeps_the_previous_pdf(project: Path,
     previous.parent.mkdir(parents=True)
     previous.write_bytes(b"%PDF-1.7 the previous build")
 
-    def render_pdf(*args: object, **kwargs: object) -> bytes:
-        return b"%PDF-1.7 the new build"
+    def render_pdf(*args: object, **kwargs: object) -> tuple[bytes, int]:
+        return b"%PDF-1.7 the new build", 1
 
     def fsync(descriptor: int) -> None:
         raise OSError(28, "No space left on device")

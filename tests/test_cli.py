@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -76,8 +77,10 @@ def test_document_and_out_options(shipped: Built, tmp_path: Path) -> None:
     before = sorted(path.relative_to(shipped.out) for path in shipped.out.rglob("*"))
     result = build(shipped.root, "--document", "consent", "--out", out)
     assert result.exit_code == 0, result.output
-    written = sorted(path.relative_to(out).as_posix() for path in out.rglob("*.*"))
+    written = sorted(path.relative_to(out).as_posix() for path in out.rglob("*.pdf"))
     assert written == [f"{slug}/consent.en.pdf" for slug in CLINICS]
+    assert {entry["path"] for entry in json.loads((out / "manifest.json").read_text())[
+        "documents"]} == set(written)
     for slug in CLINICS:
         assert (out / slug / "consent.en.pdf").read_bytes().startswith(b"%PDF-")
     after = sorted(path.relative_to(shipped.out) for path in shipped.out.rglob("*"))

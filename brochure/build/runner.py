@@ -1,10 +1,22 @@
-"""Run a build: render each job, write it atomically, and report what happened."""
+"""Run a build: skip what is up to date, render the rest (in parallel), keep the manifest.
+
+A document is rendered again only when the digest of its inputs differs from
+the one the manifest recorded for its file (or the file changed since): a
+no-op build reads files and hashes, and never imports WeasyPrint. Rendering
+runs in long-lived worker processes, each importing WeasyPrint once; the
+output does not depend on how many there are.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
 import os
 import re
-from collections.abc import Callable, Sequence
+import signal
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from html import escape as html_escape
 from pathlib import Path
@@ -15,8 +27,11 @@ from ..checks.consent import consent_problems
 from ..documents.html import render_html
 from ..errors import BrochureError, InputError
 from ..project import Project
+from .inputs import input_digest
+from .lock import output_lock
+from .manifest import MANIFEST_FILE, Entry, file_sha256, read_manifest, write_manifest
 from .output import write_atomic
-from .plan import Job, plan_jobs
+from .plan import Job, in_shard, plan_jobs
 
 OutputFormat = Literal["pdf", "html"]
 _HEAD = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
@@ -24,12 +39,17 @@ _HEAD = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one job: the file written, or why it failed."""
+    """What became of one job: the file written or found up to date, or why it failed."""
 
     job: Job
     path: Path | None = None
     size: int = 0
+    pages: int | None = None
+    sha256: str | None = None
+    inputs: str | None = None
     error: str | None = None
+    skipped: bool = False
+    seconds: float = 0.0
 
 
 @dataclass
@@ -42,44 +62,155 @@ class BuildReport:
         return [outcome for outcome in self.outcomes if outcome.error]
 
     @property
+    def skipped(self) -> list[Outcome]:
+        return [outcome for outcome in self.outcomes if outcome.skipped]
+
+    @property
+    def built(self) -> list[Outcome]:
+        return [outcome for outcome in self.outcomes if not outcome.error and not outcome.skipped]
+
+    @property
     def ok(self) -> bool:
         return not self.failed and not self.broken
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build: which documents, in what form, how many at once."""
+
+    clinics: Sequence[str] = ()
+    documents: Sequence[str] = ()
+    output_format: OutputFormat = "pdf"
+    release: bool = False
+    force: bool = False
+    jobs: int = 1
+    shard: tuple[int, int] | None = None
+
+
+_WORKER_PROJECT: Project | None = None
+"""The project a worker process renders from, set in the parent just before the fork."""
 
 
 class ReleaseRefused(InputError):
     """A release build found drafts or failed checks: nothing was built."""
 
 
-def build(project: Project, out: Path, clinics: Sequence[str] = (),
-          documents: Sequence[str] = (), output_format: OutputFormat = "pdf",
+def build(project: Project, out: Path, options: BuildOptions = BuildOptions(),
           on_outcome: Callable[[Outcome], None] = lambda outcome: None,
-          release: bool = False) -> BuildReport:
+          on_plan: Callable[[int], None] = lambda count: None) -> BuildReport:
     """Build the chosen documents into ``out``; one failure does not stop the others.
 
-    A ``release`` builds nothing unless every chosen clinic passes ``check`` and
-    every chosen document is approved.
+    A release builds nothing unless every chosen clinic passes ``check`` and every
+    chosen document is approved. ``on_plan`` hears how many jobs there are, and
+    ``on_outcome`` hears of each as it ends; the report lists them in job order.
     """
-    jobs, broken = plan_jobs(project, clinics, documents)
-    if release:
+    jobs, broken = plan_jobs(project, options.clinics, options.documents)
+    if options.shard is not None:
+        jobs = [job for job in jobs if in_shard(job, options.shard)]
+    if options.release:
         slugs = sorted({job.slug for job in jobs} | set(broken))
         refused = check_project(project, slugs) + draft_problems(project, jobs)
         if refused:
             raise ReleaseRefused(refused)
     report = BuildReport(broken={slug: project.broken[slug] for slug in broken})
-    for job in jobs:
-        outcome = _run(project, job, out, output_format)
-        report.outcomes.append(outcome)
-        on_outcome(outcome)
+    on_plan(len(jobs))
+    with output_lock(out):
+        manifest = read_manifest(out / MANIFEST_FILE)
+        pending: list[tuple[Job, str]] = []
+        for job in jobs:
+            inputs = input_digest(project, project.clinics[job.slug], job.document,
+                                  job.language)
+            current = _up_to_date(out, job.filename(options.output_format), inputs, manifest)
+            if current is not None and not options.force:
+                report.outcomes.append(current)
+                on_outcome(current)
+            else:
+                pending.append((job, inputs))
+        for outcome in _render_all(project, out, options, pending):
+            report.outcomes.append(outcome)
+            on_outcome(outcome)
+        report.outcomes.sort(key=lambda outcome: outcome.job)
+        _update_manifest(project, out, manifest, report.outcomes)
     return report
 
 
-def _run(project: Project, job: Job, out: Path, output_format: OutputFormat) -> Outcome:
+def _up_to_date(out: Path, name: str, inputs: str, manifest: dict[str, Entry]) -> Outcome | None:
+    entry = manifest.get(name)
+    path = out / name
+    if entry is None or entry.inputs != inputs or not path.is_file():
+        return None
+    if path.stat().st_size != entry.bytes or file_sha256(path) != entry.sha256:
+        return None
+    job = Job(entry.clinic, entry.document, entry.language)
+    return Outcome(job, path, entry.bytes, entry.pages, entry.sha256, inputs, skipped=True)
+
+
+def _update_manifest(project: Project, out: Path, manifest: dict[str, Entry],
+                     outcomes: Iterable[Outcome]) -> None:
+    """Record what was built; keep the entries of files this build did not touch."""
+    entries = dict(manifest)
+    for outcome in outcomes:
+        if outcome.error or outcome.path is None:
+            continue
+        job = outcome.job
+        control = project.clinics[job.slug].clinic.documents[job.document]
+        name = outcome.path.relative_to(out).as_posix()
+        entries[name] = Entry(name, job.slug, job.document, job.language, control.version,
+                              control.status, outcome.sha256 or "", outcome.size,
+                              outcome.pages, outcome.inputs or "")
+    kept = [entry for name, entry in entries.items() if (out / name).is_file()]
+    try:
+        write_manifest(out / MANIFEST_FILE, kept)
+    except OSError as error:
+        raise BrochureError(f"cannot write {out / MANIFEST_FILE}: {error.strerror}") from None
+
+
+def _render_all(project: Project, out: Path, options: BuildOptions,
+                pending: list[tuple[Job, str]]) -> Iterable[Outcome]:
+    """Render the pending jobs, in this process or in a pool of worker processes."""
+    workers = min(options.jobs, len(pending))
+    if workers <= 1:
+        for job, inputs in pending:
+            yield render_job(project, job, out, options.output_format, inputs)
+        return
+    global _WORKER_PROJECT
+    _WORKER_PROJECT = project  # handed to the workers by fork, not pickled
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker) as pool:
+        futures: list[Future[Outcome]] = [
+            pool.submit(_render_in_worker, job, out, options.output_format, inputs)
+            for job, inputs in pending]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        except BaseException:
+            for future in futures:  # Ctrl-C: start nothing new, let running jobs finish
+                future.cancel()
+            raise
+
+
+def _start_worker() -> None:
+    """Ignore Ctrl-C (the parent stops the build) and import WeasyPrint once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from ..pdf import render  # noqa: F401  (the import is the point: pay for it once)
+
+
+def _render_in_worker(job: Job, out: Path, output_format: OutputFormat, inputs: str) -> Outcome:
+    assert _WORKER_PROJECT is not None
+    return render_job(_WORKER_PROJECT, job, out, output_format, inputs)
+
+
+def render_job(project: Project, job: Job, out: Path, output_format: OutputFormat,
+               inputs: str) -> Outcome:
+    """Render one job and write it atomically; every failure is returned, not raised."""
+    started = time.perf_counter()
     path = out / job.filename(output_format)
     site = project.clinics[job.slug]
     gaps = consent_problems(project, site) if job.document == "consent" else []
     if gaps:
-        return Outcome(job, error="the consent form is incomplete:\n" +
+        return Outcome(job, inputs=inputs, error="the consent form is incomplete:\n" +
                        "\n".join(f"    {gap}" for gap in gaps))
+    pages = None
     try:
         html = render_html(project, site, job.document, job.language)
         if output_format == "html":
@@ -87,14 +218,15 @@ def _run(project: Project, job: Job, out: Path, output_format: OutputFormat) -> 
         else:
             from ..pdf.render import render_pdf  # WeasyPrint is slow to import: only when needed
 
-            data = render_pdf(html, project.root, site.theme.font_names,
-                              site.clinic.documents[job.document].effective)
+            data, pages = render_pdf(html, project.root, site.theme.font_names,
+                                     site.clinic.documents[job.document].effective)
         write_atomic(path, data)
     except BrochureError as error:
-        return Outcome(job, error=str(error))
+        return Outcome(job, inputs=inputs, error=str(error))
     except OSError as error:
-        return Outcome(job, error=f"cannot write {path}: {error.strerror}")
-    return Outcome(job, path, len(data))
+        return Outcome(job, inputs=inputs, error=f"cannot write {path}: {error.strerror}")
+    return Outcome(job, path, len(data), pages, hashlib.sha256(data).hexdigest(), inputs,
+                   seconds=time.perf_counter() - started)
 
 
 def with_base(html: str, folder: Path, root: Path) -> str:

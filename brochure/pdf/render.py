@@ -28,8 +28,9 @@ def _font_config() -> FontConfiguration:
     return FontConfiguration()
 
 
-def render_pdf(html: str, root: Path, allowed_families: Iterable[str], released: date) -> bytes:
-    """Render ``html`` (asset URLs relative to ``root``) into PDF bytes.
+def render_pdf(html: str, root: Path, allowed_families: Iterable[str],
+               released: date) -> tuple[bytes, int]:
+    """Render ``html`` (asset URLs relative to ``root``) into PDF bytes and a page count.
 
     ``released`` stands in for "now" wherever a tool would write the clock into
     the output (the font subsetter stamps each font), so the bytes depend on
@@ -59,7 +60,7 @@ def render_pdf(html: str, root: Path, allowed_families: Iterable[str], released:
     if warnings.messages:
         raise RenderError("; ".join(warnings.messages))
     _check_fonts(document.fonts.values(), set(allowed_families))
-    return pdf
+    return pdf, len(pages)
 
 
 @contextlib.contextmanager
