@@ -76,9 +76,9 @@ def merge_manifests(manifests: Iterable[dict[str, Entry]]) -> list[Entry]:
 
 def verify(out: Path) -> list[str]:
     """Re-hash every output listed in ``out``'s manifest; describe each mismatch."""
-    entries = read_manifest(out / MANIFEST_FILE)
-    if not entries:
+    if not (out / MANIFEST_FILE).is_file():
         raise ManifestError(f"{out / MANIFEST_FILE}: no manifest (build first)")
+    entries = read_manifest(out / MANIFEST_FILE)
     problems = []
     for path, entry in sorted(entries.items()):
         file = out / path

@@ -126,11 +126,13 @@ def build(project: Project, out: Path, options: BuildOptions = BuildOptions(),
                 on_outcome(current)
             else:
                 pending.append((job, inputs))
-        for outcome in _render_all(project, out, options, pending):
-            report.outcomes.append(outcome)
-            on_outcome(outcome)
-        report.outcomes.sort(key=lambda outcome: outcome.job)
-        _update_manifest(project, out, manifest, report.outcomes)
+        try:
+            for outcome in _render_all(project, out, options, pending):
+                report.outcomes.append(outcome)
+                on_outcome(outcome)
+        finally:  # also after Ctrl-C: record the documents that were written
+            report.outcomes.sort(key=lambda outcome: outcome.job)
+            _update_manifest(project, out, manifest, report.outcomes)
     return report
 
 
