@@ -21,7 +21,7 @@ FORM_UNICODES = [*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x2010, 0x2027)
 """Basic Latin, Latin-1 and Latin Extended-A, dashes and quotes, and the euro sign."""
 
 
-@functools.cache
+@functools.lru_cache(maxsize=8)  # bounded: a worker may serve hundreds of clinics
 def form_font_data_uri(path: Path) -> str:
     """The font at ``path`` cut down to :data:`FORM_UNICODES`, as a ``data:`` URL."""
     options = subset.Options()
