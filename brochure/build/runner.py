@@ -27,7 +27,7 @@ from ..checks.consent import consent_problems
 from ..documents.html import render_html
 from ..errors import BrochureError, InputError
 from ..project import Project
-from .inputs import input_digest
+from .inputs import DIGEST_CACHE_FILE, input_digest, load_digests, save_digests
 from .lock import output_lock
 from .manifest import MANIFEST_FILE, Entry, file_sha256, read_manifest, write_manifest
 from .output import write_atomic
@@ -115,6 +115,8 @@ def build(project: Project, out: Path, options: BuildOptions = BuildOptions(),
     report = BuildReport(broken={slug: project.broken[slug] for slug in broken})
     on_plan(len(jobs))
     with output_lock(out):
+        if not options.release:  # a release hashes every input afresh
+            load_digests(out / DIGEST_CACHE_FILE)
         manifest = read_manifest(out / MANIFEST_FILE)
         pending: list[tuple[Job, str]] = []
         for job in jobs:
@@ -133,6 +135,7 @@ def build(project: Project, out: Path, options: BuildOptions = BuildOptions(),
         finally:  # also after Ctrl-C: record the documents that were written
             report.outcomes.sort(key=lambda outcome: outcome.job)
             _update_manifest(project, out, manifest, report.outcomes)
+            save_digests(out / DIGEST_CACHE_FILE)
     return report
 
 

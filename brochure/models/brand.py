@@ -15,7 +15,6 @@ from pathlib import Path
 
 from brand_yml import Brand
 from brand_yml.typography import BrandTypographyFontFiles
-from fontTools.ttLib import TTFont, TTLibError
 
 from ..errors import InputError, Problem
 from ..source import KeyPath, SourceFile, load_yaml
@@ -43,8 +42,6 @@ class FontFace:
     path: str
     weight: int
     style: str
-    names: tuple[str, ...] = ()
-    """The family names inside the file, as the PDF will report them."""
 
     @property
     def css_family(self) -> str:
@@ -227,11 +224,13 @@ class _ThemeBuilder:
                 relative = self._project_file(file.path.absolute(), source, where)
                 if relative is None:
                     continue
-                names = _family_names(self.root / relative, source, where, self.problems)
+                if not _is_font_file(self.root / relative):
+                    self.problems.append(source.problem(
+                        where, "not a usable font file (expected TrueType, OpenType or WOFF)"))
+                    continue
                 weight = file.weight.root
                 faces.append(FontFace(font.family, relative,
-                                      400 if weight == "auto" else int(weight), file.style,
-                                      names))
+                                      400 if weight == "auto" else int(weight), file.style))
         return faces
 
     def _project_file(self, path: Path, source: SourceFile, where: KeyPath) -> str | None:
@@ -288,16 +287,17 @@ class _ThemeBuilder:
                 self._problem(path, f"font family '{family}' has no file of weight {weight}")
 
 
-def _family_names(path: Path, source: SourceFile, where: KeyPath,
-                  problems: list[Problem]) -> tuple[str, ...]:
-    """The family names a font file declares; a file that does not load is a problem."""
-    try:
-        with TTFont(path, lazy=True) as font:
-            names = {font["name"].getDebugName(name_id) for name_id in (1, 16)}
-    except (TTLibError, OSError, AssertionError, KeyError) as error:
-        problems.append(source.problem(where, f"not a usable font file: {error}"))
-        return ()
-    return tuple(sorted(name for name in names if name))
+FONT_SIGNATURES = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"wOFF", b"wOF2")
+
+
+def _is_font_file(path: Path) -> bool:
+    """Whether the file starts like a font: cheap enough to check every font on every run.
+
+    (A file that looks like a font but does not load still fails its document: WeasyPrint's
+    "cannot be loaded" warning is an error there.)
+    """
+    with path.open("rb") as stream:
+        return stream.read(4) in FONT_SIGNATURES
 
 
 def build_theme(root: Path, default: tuple[Brand, SourceFile],

@@ -14,9 +14,6 @@ import functools
 from io import BytesIO
 from pathlib import Path
 
-from fontTools import subset
-from fontTools.ttLib import TTFont
-
 FORM_UNICODES = [*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x2010, 0x2027), 0x20AC]
 """Basic Latin, Latin-1 and Latin Extended-A, dashes and quotes, and the euro sign."""
 
@@ -24,6 +21,9 @@ FORM_UNICODES = [*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x2010, 0x2027)
 @functools.lru_cache(maxsize=8)  # bounded: a worker may serve hundreds of clinics
 def form_font_data_uri(path: Path) -> str:
     """The font at ``path`` cut down to :data:`FORM_UNICODES`, as a ``data:`` URL."""
+    from fontTools import subset  # slow to import: only when a form is rendered
+    from fontTools.ttLib import TTFont
+
     options = subset.Options()
     options.layout_features = ["kern", "liga"]
     options.name_IDs = ["*"]
