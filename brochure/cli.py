@@ -16,7 +16,6 @@ import click
 from .build.manifest import merge_manifests, read_manifest, verify, write_manifest
 from .build.plan import UnknownClinic
 from .build.runner import BuildOptions, BuildReport, ReleaseRefused, build
-from .checks import check_project
 from .errors import BrochureError, InputError
 from .progress import Reporter
 from .project import Project, load_project
@@ -152,6 +151,8 @@ def merge_command(manifests: tuple[Path, ...], target: Path) -> None:
               help="Check only this clinic (repeatable). Default: every clinic.")
 def check_command(project_dir: Path, clinics: tuple[str, ...]) -> None:
     """Validate every input and check that each consent form has every consent element."""
+    from .checks import check_project  # the checks load the document machinery: only here
+
     project = _load(project_dir)
     unknown = sorted(set(clinics) - set(project.slugs))
     if unknown:

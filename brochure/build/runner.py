@@ -22,9 +22,6 @@ from html import escape as html_escape
 from pathlib import Path
 from typing import Literal
 
-from ..checks import check_project, draft_problems
-from ..checks.consent import consent_problems
-from ..documents.html import render_html
 from ..errors import BrochureError, InputError
 from ..project import Project
 from .inputs import DIGEST_CACHE_FILE, input_digest, load_digests, save_digests
@@ -108,6 +105,8 @@ def build(project: Project, out: Path, options: BuildOptions = BuildOptions(),
     if options.shard is not None:
         jobs = [job for job in jobs if in_shard(job, options.shard)]
     if options.release:
+        from ..checks import check_project, draft_problems
+
         slugs = sorted({job.slug for job in jobs} | set(broken))
         refused = check_project(project, slugs) + draft_problems(project, jobs)
         if refused:
@@ -208,6 +207,9 @@ def _render_in_worker(job: Job, out: Path, output_format: OutputFormat, inputs: 
 def render_job(project: Project, job: Job, out: Path, output_format: OutputFormat,
                inputs: str) -> Outcome:
     """Render one job and write it atomically; every failure is returned, not raised."""
+    from ..checks.consent import consent_problems  # the rendering side: not needed for a no-op
+    from ..documents.html import render_html
+
     started = time.perf_counter()
     path = out / job.filename(output_format)
     site = project.clinics[job.slug]
