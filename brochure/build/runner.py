@@ -219,7 +219,7 @@ def render_job(project: Project, job: Job, out: Path, output_format: OutputForma
                        "\n".join(f"    {gap}" for gap in gaps))
     pages = None
     try:
-        html = render_html(project, site, job.document, job.language)
+        html = render_html(project, site, job.document, job.language, inputs)
         if output_format == "html":
             data = with_base(html, path.parent, project.root).encode("utf-8")
         else:

@@ -53,9 +53,9 @@ def risk_groups(risks: list[Risk]) -> list[tuple[str, list[Risk]]]:
     return [(frequency, items) for frequency, items in groups if items]
 
 
-def document_context(project: Project, site: ClinicSite, document: str,
-                     language: str) -> dict[str, Any]:
-    """Everything a document template may use."""
+def document_context(project: Project, site: ClinicSite, document: str, language: str,
+                     inputs: str | None = None) -> dict[str, Any]:
+    """Everything a document template may use; ``inputs`` is the digest, when already known."""
     content: Content = project.content
     clinic = site.clinic
     theme = site.theme
@@ -76,7 +76,7 @@ def document_context(project: Project, site: ClinicSite, document: str,
     return {
         "document": document,
         "control": clinic.documents[document],
-        "inputs": input_digest(project, site, document, language),
+        "inputs": inputs or input_digest(project, site, document, language),
         "language": language,
         "locale": clinic.locale or language,
         "paper": PAPERS[clinic.paper],

@@ -13,10 +13,11 @@ from ..theme import make_environment
 from .context import document_context
 
 
-def render_html(project: Project, site: ClinicSite, document: str, language: str) -> str:
+def render_html(project: Project, site: ClinicSite, document: str, language: str,
+                inputs: str | None = None) -> str:
     """The HTML of ``document`` for ``site``; template mistakes raise :class:`RenderError`."""
     environment = make_environment([site.templates, project.templates], project.root)
-    context = document_context(project, site, document, language)
+    context = document_context(project, site, document, language, inputs)
     try:
         return environment.get_template(f"{document}.html").render(context)
     except TemplateNotFound as error:

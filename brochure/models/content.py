@@ -9,7 +9,7 @@ by id. A translation overlay (``content.<lang>.yaml``) has the same shape.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from pydantic import Field, HttpUrl
 
@@ -121,6 +121,17 @@ class ProtocolSpecific(StrictModel):
                                                  for name in self.ingredients)))
 
 
+Item = TypeVar("Item")
+
+
+class Listing(StrictModel, Generic[Item]):
+    """A titled list of items, with an introduction (risks, contraindications, alternatives)."""
+
+    heading: str
+    intro: str
+    items: list[Item] = Field(min_length=1)
+
+
 class Step(ProtocolSpecific):
     """One action the patient takes, with its timing."""
 
@@ -147,12 +158,6 @@ class Risk(ProtocolSpecific):
     sources: list[Slug] = []
 
 
-class Risks(StrictModel):
-    heading: str
-    intro: str
-    items: list[Risk] = Field(min_length=1)
-
-
 class Contraindication(ProtocolSpecific):
     id: Slug
     condition: str
@@ -162,12 +167,6 @@ class Contraindication(ProtocolSpecific):
     sources: list[Slug] = []
 
 
-class Contraindications(StrictModel):
-    heading: str
-    intro: str
-    items: list[Contraindication] = Field(min_length=1)
-
-
 class Alternative(StrictModel):
     id: Slug
     name: str
@@ -175,12 +174,6 @@ class Alternative(StrictModel):
     text: str
     prescription_only: bool = False
     sources: list[Slug] = []
-
-
-class Alternatives(StrictModel):
-    heading: str
-    intro: str
-    items: list[Alternative] = Field(min_length=1)
 
 
 class RedFlags(StrictModel):
@@ -268,9 +261,9 @@ class Content(StrictModel):
     expectations: Expectations
     preparation: Steps
     aftercare: Steps
-    risks: Risks
-    contraindications: Contraindications
-    alternatives: Alternatives
+    risks: Listing[Risk]
+    contraindications: Listing[Contraindication]
+    alternatives: Listing[Alternative]
     red_flags: RedFlags
     evidence: Evidence
     faq: Faq
