@@ -149,21 +149,42 @@ def merge_command(manifests: tuple[Path, ...], target: Path) -> None:
 @project_option
 @click.option("--clinic", "clinics", multiple=True, metavar="SLUG",
               help="Check only this clinic (repeatable). Default: every clinic.")
-def check_command(project_dir: Path, clinics: tuple[str, ...]) -> None:
-    """Validate every input and check that each consent form has every consent element."""
-    from .checks import check_project  # the checks load the document machinery: only here
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif"]),
+              default="text", show_default=True,
+              help="text for people, json for scripts, sarif for code-scanning tools.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too, not only on errors.")
+def check_command(project_dir: Path, clinics: tuple[str, ...], output_format: str,
+                  strict: bool) -> None:
+    """Check what each document prints: input, consent elements, reading grade, claims,
+    prescription-only medicines and PEMAT-P. Exit 1 on any error (and warning, with --strict).
+    """
+    from .checks import check_project, input_report  # the checks load textstat: only here
+    from .checks.formats import format_json, format_sarif, format_text, summary_line
 
-    project = _load(project_dir)
-    unknown = sorted(set(clinics) - set(project.slugs))
-    if unknown:
-        raise click.UsageError(f"no clinic folder named {', '.join(unknown)}; clinics: "
-                               f"{', '.join(project.slugs)}")
-    slugs = list(clinics) or project.slugs
-    problems = check_project(project, slugs)
-    if problems:
-        _fail(InputError(problems), f"{len(slugs)} clinic(s) checked")
-    click.secho(f"{len(slugs)} clinic(s) checked: every input is valid and every consent "
-                "element is present", fg="green")
+    try:
+        project = load_project(project_dir)
+    except InputError as error:
+        project, report, slugs = None, input_report(error), list(clinics)
+    except BrochureError as error:
+        raise click.ClickException(str(error)) from None
+    if project is not None:
+        unknown = sorted(set(clinics) - set(project.slugs))
+        if unknown:
+            raise click.UsageError(f"no clinic folder named {', '.join(unknown)}; clinics: "
+                                   f"{', '.join(project.slugs)}")
+        slugs = list(clinics) or project.slugs
+        report = check_project(project, slugs)
+    tool_version = version("clinic-brochure")
+    if output_format == "json":
+        click.echo(format_json(report, tool_version, strict))
+    elif output_format == "sarif":
+        click.echo(format_sarif(report, tool_version))
+    else:
+        click.echo(format_text(report, len(slugs)))
+    if report.failed(strict):
+        if output_format != "text":
+            click.secho(f"check failed: {summary_line(report, len(slugs))}", fg="red", err=True)
+        raise SystemExit(1)
 
 
 @main.command("list")

@@ -108,7 +108,9 @@ def build(project: Project, out: Path, options: BuildOptions = BuildOptions(),
         from ..checks import check_project, draft_problems
 
         slugs = sorted({job.slug for job in jobs} | set(broken))
-        refused = check_project(project, slugs) + draft_problems(project, jobs)
+        checked = check_project(project, slugs)
+        refused = [finding.as_problem() for finding in checked.findings
+                   if finding.severity == "error"] + draft_problems(project, jobs)
         if refused:
             raise ReleaseRefused(refused)
     report = BuildReport(broken={slug: project.broken[slug] for slug in broken})

@@ -5,20 +5,43 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..build.plan import Job
-from ..errors import Problem
+from ..errors import InputError, Problem
 from ..project import Project
 from .consent import consent_problems
+from .findings import CheckReport, Finding
 
 
-def check_project(project: Project, slugs: Iterable[str]) -> list[Problem]:
-    """The problems of the given clinics: invalid input first, then missing consent elements."""
-    problems: list[Problem] = []
+def check_project(project: Project, slugs: Iterable[str]) -> CheckReport:
+    """Check the given clinics: valid input, complete consent forms, then every document."""
+    from .document import check_document, source_index
+    from .wording import WordLists
+
+    report = CheckReport()
+    lists = WordLists.for_content(project.content.wording)
     for slug in slugs:
         if slug in project.broken:
-            problems.extend(project.broken[slug].problems)
-        elif "consent" in project.clinics[slug].clinic.documents:
-            problems.extend(consent_problems(project, project.clinics[slug]))
-    return problems
+            report.findings.extend(Finding.from_problem(problem, "input.invalid", slug)
+                                   for problem in project.broken[slug].problems)
+            continue
+        site = project.clinics[slug]
+        if "consent" in site.clinic.documents:
+            report.findings.extend(Finding.from_problem(problem, "consent.element", slug)
+                                   for problem in consent_problems(project, site))
+        index = source_index(project, site)
+        for document in site.clinic.documents:
+            for language in site.clinic.languages:
+                score, findings = check_document(project, site, document, language, lists,
+                                                 index)
+                report.scores.append(score)
+                report.findings.extend(findings)
+    report.findings.sort(key=Finding.sort_key)
+    return report
+
+
+def input_report(error: InputError) -> CheckReport:
+    """The report of a project whose shared files are invalid: nothing else can be checked."""
+    return CheckReport([Finding.from_problem(problem, "input.invalid")
+                        for problem in error.problems])
 
 
 def draft_problems(project: Project, jobs: Iterable[Job]) -> list[Problem]:

@@ -12,6 +12,9 @@ from .base import CountField, DurationField, Slug, StrictModel
 DocumentKind = Literal["brochure", "consent"]
 PaperSize = Literal["a4", "letter"]
 
+DEFAULT_SMOG_MAX = 8.0
+"""NIH and NCI ask for patient materials at grade 8 or below (clinical-facts.md)."""
+
 
 class Practitioner(StrictModel):
     name: str
@@ -63,6 +66,29 @@ class ConsentSettings(StrictModel):
     witness: bool = Field(False, description="whether local policy asks for a witness")
 
 
+class ReadabilityGate(StrictModel):
+    """The reading level a clinic's documents must meet."""
+
+    smog_max: float = Field(8.0, ge=4, le=14,
+                            description="the highest SMOG grade a document or section may have")
+    reason: str | None = Field(None, description="why the limit differs from the default 8")
+
+    @model_validator(mode="after")
+    def _a_raised_limit_states_its_reason(self) -> ReadabilityGate:
+        if self.smog_max > DEFAULT_SMOG_MAX and not self.reason:
+            raise ValueError(f"a SMOG limit above {DEFAULT_SMOG_MAX:g} needs a 'reason' "
+                             "(NIH asks for grade 8 or below)")
+        return self
+
+
+class CheckSettings(StrictModel):
+    """The gates ``brochure check`` applies to this clinic's documents."""
+
+    readability: ReadabilityGate = ReadabilityGate()
+    pemat_min: int = Field(70, ge=0, le=100, description="lowest PEMAT understandability and "
+                                                         "actionability score, in per cent")
+
+
 class Clinic(StrictModel):
     """Everything in ``clinic.yaml``."""
 
@@ -85,3 +111,4 @@ class Clinic(StrictModel):
                                            " document's language")
     documents: dict[DocumentKind, DocumentControl] = Field(min_length=1)
     consent: ConsentSettings = ConsentSettings()
+    checks: CheckSettings = CheckSettings()

@@ -161,6 +161,8 @@ class Risk(ProtocolSpecific):
 class Contraindication(ProtocolSpecific):
     id: Slug
     condition: str
+    decision: Literal["not_treated", "wait", "ask_first"] = Field(
+        "ask_first", description="what the clinic does: the brochure groups by it")
     question: str | None = Field(None, description="a yes/no screening question for the"
                                                    " consent form")
     note: str | None = None
@@ -236,6 +238,7 @@ class Consent(StrictModel):
     name each missing consent element; a build refuses a form that lacks one."""
 
     intro: str | None = None
+    summary: list[str] = Field([], description="the main points, printed under 'In short'")
     screening_intro: str | None = None
     statements: Statements = Statements()
     photos: Photos | None = None
@@ -247,6 +250,15 @@ class Consent(StrictModel):
 class Source(StrictModel):
     citation: str
     url: HttpUrl | None = None
+
+
+class Wording(StrictModel):
+    """Words ``brochure check`` looks for, added to its built-in lists."""
+
+    claim_words: list[str] = Field([], description="words or phrases that make a sentence a "
+                                                   "claim needing a source")
+    jargon: dict[str, str] = Field({}, description="medical term -> the plain words that must "
+                                                   "explain it where it is first used")
 
 
 class Content(StrictModel):
@@ -269,3 +281,4 @@ class Content(StrictModel):
     faq: Faq
     consent: Consent = Consent()
     sources: dict[Slug, Source] = Field(min_length=1)
+    wording: Wording = Wording()

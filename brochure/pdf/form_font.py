@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import logging
 from io import BytesIO
 from pathlib import Path
 
@@ -24,6 +25,9 @@ def form_font_data_uri(path: Path) -> str:
     from fontTools import subset  # slow to import: only when a form is rendered
     from fontTools.ttLib import TTFont
 
+    # Some shipped fonts carry a zero creation date; fontTools warns on reading it, but the
+    # date is kept as it is (recalcTimestamp=False), so the warning says nothing useful.
+    logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
     options = subset.Options()
     options.layout_features = ["kern", "liga"]
     options.name_IDs = ["*"]

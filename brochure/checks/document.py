@@ -1,0 +1,143 @@
+"""Check one document as it prints: reading grade, claims, prescription medicines, PEMAT."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from ..documents.html import render_html
+from ..errors import Location, relative_name
+from ..project import ClinicSite, Project
+from .claims import claim_findings, prescription_findings
+from .findings import DocumentScore, Finding, SectionScore
+from .pemat import pemat_items
+from .printed import Block, PrintedDocument, read_printed
+from .provenance import SourceIndex
+from .readability import Grade, grade
+from .wording import WordLists
+
+Locate = Callable[[str], Location]
+
+MIN_SCORED_SENTENCES = 5
+"""A section shorter than this is too short to grade on its own (it counts in the document)."""
+MIN_PARAGRAPH_WORDS = 20
+"""Paragraphs shorter than this are too short to grade on their own."""
+
+
+def source_index(project: Project, site: ClinicSite) -> SourceIndex:
+    """The words of every file a clinic's documents are made from, clinic files first."""
+    files = [site.directory / "clinic.yaml", project.root / project.content_source.name]
+    for folder in (site.templates, project.templates):
+        if folder.is_dir():
+            files.extend(sorted(folder.rglob("*.html")))
+    return SourceIndex([(relative_name(path, project.root), path.read_text("utf-8"))
+                        for path in files])
+
+
+def check_document(project: Project, site: ClinicSite, document: str, language: str,
+                   lists: WordLists, index: SourceIndex) -> tuple[DocumentScore, list[Finding]]:
+    """The scores of one document and everything wrong with it, each finding located."""
+    template = site.templates / f"{document}.html"
+    if not template.is_file():
+        template = project.templates / f"{document}.html"
+    fallback = Location(relative_name(template, project.root))
+
+    def locate(text: str) -> Location:
+        return index.locate(text, fallback)
+
+    printed = read_printed(render_html(project, site, document, language))
+    gate = site.clinic.checks.readability.smog_max
+    findings = list(_readability_findings(printed, gate, locate))
+    sections = [_section_score(title, blocks, locate) for title, blocks in _sections(printed)]
+    whole = grade([block.text for block in printed.blocks if not block.is_heading])
+    if whole.smog > gate:
+        hardest = max(sections, key=lambda section: section.smog)
+        findings.append(Finding(
+            hardest.location, "readability.document",
+            f"the {document} reads at SMOG grade {whole.smog:g} (Flesch-Kincaid "
+            f"{whole.flesch_kincaid:g}); the limit is {gate:g}. Hardest section: "
+            f"'{hardest.title}' (SMOG {hardest.smog:g})", _PLAINER))
+    findings.extend(claim_findings(printed, lists, locate))
+    if document == "brochure":
+        findings.extend(prescription_findings(printed, _prescription_names(project), locate))
+    items, item_findings = pemat_items(printed, lists, locate)
+    findings.extend(item_findings)
+    score = DocumentScore(site.slug, document, language, whole.smog, whole.flesch_kincaid,
+                          whole.words, whole.sentences, sections, items)
+    findings.extend(_pemat_gate(score, site.clinic.checks.pemat_min, fallback))
+    return score, [Finding(finding.location, finding.rule, finding.message, finding.suggestion,
+                           site.slug, f"{document}.{language}") for finding in findings]
+
+
+_PLAINER = "use shorter sentences and everyday words of one or two syllables"
+
+
+def _sections(printed: PrintedDocument) -> Iterator[tuple[str, list[Block]]]:
+    for section in printed.sections:
+        prose = [block for block in section.blocks
+                 if not block.is_heading and block.text.strip()]
+        if prose:
+            yield section.title, prose
+
+
+def _section_score(title: str, blocks: list[Block], locate: Locate) -> SectionScore:
+    scored = grade([block.text for block in blocks])
+    return SectionScore(title, locate(_hardest(blocks)[0].text), scored.smog,
+                        scored.flesch_kincaid, scored.words)
+
+
+def _hardest(blocks: list[Block]) -> tuple[Block, Grade]:
+    """The block of ``blocks`` with the highest SMOG grade (long enough ones first)."""
+    graded = [(block, grade([block.text])) for block in blocks]
+    long_enough = [pair for pair in graded if pair[1].words >= MIN_PARAGRAPH_WORDS] or graded
+    return max(long_enough, key=lambda pair: pair[1].smog)
+
+
+def _readability_findings(printed: PrintedDocument, gate: float, locate: Locate
+                          ) -> Iterator[Finding]:
+    for title, blocks in _sections(printed):
+        scored = grade([block.text for block in blocks])
+        hardest, hardest_grade = _hardest(blocks)
+        if scored.sentences >= MIN_SCORED_SENTENCES and scored.smog > gate:
+            yield Finding(locate(hardest.text), "readability.section",
+                          f"section '{title}' reads at SMOG grade {scored.smog:g} "
+                          f"(Flesch-Kincaid {scored.flesch_kincaid:g}); the limit is {gate:g}. "
+                          f"Hardest paragraph (SMOG {hardest_grade.smog:g}): "
+                          f'"{_shorten(hardest.text)}"', _PLAINER)
+        for block in blocks:
+            paragraph = grade([block.text])
+            if paragraph.words >= MIN_PARAGRAPH_WORDS and paragraph.smog > gate:
+                yield Finding(locate(block.text), "readability.paragraph",
+                              f"paragraph reads at SMOG grade {paragraph.smog:g} (limit "
+                              f'{gate:g}): "{_shorten(block.text)}"', _PLAINER)
+
+
+def _pemat_gate(score: DocumentScore, minimum: int, where: Location) -> Iterator[Finding]:
+    for domain in ("understandability", "actionability"):
+        percent = score.pemat_percent(domain)
+        if percent is not None and percent < minimum:
+            missed = ", ".join(item.id for item in score.pemat
+                               if item.domain == domain and item.met is False)
+            yield Finding(where, f"pemat.{domain}",
+                          f"PEMAT-P {domain} is {percent:g} %, below {minimum} %; "
+                          f"items not met: {missed}",
+                          "see the pemat.item findings for where each item fails")
+
+
+def _prescription_names(project: Project) -> list[str]:
+    """How the brochure may name each prescription-only medicine in the content."""
+    content = project.content
+    named = [(key, item.name) for key, item in content.ingredients.items()
+             if item.prescription_only]
+    named += [(item.id, item.name) for item in content.alternatives.items
+              if item.prescription_only]
+    names: dict[str, str] = {}
+    for key, name in named:
+        word = key.replace("_", " ").replace("-", " ")
+        for candidate in (word, name) if word.lower() not in name.lower() else (word,):
+            names.setdefault(candidate.lower(), candidate)
+    return list(names.values())
+
+
+def _shorten(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "\u2026"
+

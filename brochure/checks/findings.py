@@ -1,0 +1,152 @@
+"""What a check reports: findings, the rules they break, and the scores of each document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ..errors import Location, Problem
+
+Severity = Literal["error", "warning", "note"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule a finding breaks: its id, how serious, and what it asks for."""
+
+    id: str
+    severity: Severity
+    summary: str
+    help: str
+
+
+RULES = {rule.id: rule for rule in (
+    Rule("input.invalid", "error", "Input files are valid",
+         "Every YAML file matches its schema and every id it names exists."),
+    Rule("consent.element", "error", "The consent form has every element of consent",
+         "C1-C16 of clinical-facts.md: procedure, products, risks, alternatives, rights, "
+         "signatures."),
+    Rule("readability.document", "error", "The document reads at or below the clinic's SMOG limit",
+         "NIH asks for grade 8 or below. Use short sentences and everyday words."),
+    Rule("readability.section", "error", "Each section reads at or below the SMOG limit",
+         "Split long sentences and swap words of three or more syllables for short ones."),
+    Rule("readability.paragraph", "warning", "No single paragraph is far harder than the limit",
+         "Rewrite the paragraph with shorter sentences and shorter words."),
+    Rule("claims.unsourced", "error", "Claims cite a source",
+         "A percentage, a count of patients or words such as proven, safe or permanent need a "
+         "cited source (UK CAP 3.7, US FTC, EU UCPD). Add sources: [id], or reword."),
+    Rule("claims.missing-source", "error", "Every citation points to a listed source",
+         "A citation number must appear in the document's list of sources."),
+    Rule("rx.named", "warning", "Prescription-only medicines are named only as such",
+         "Medicines on prescription may not be advertised to the public: where the brochure "
+         "names one, say in the same place that it is prescription only."),
+    Rule("rx.listed", "note", "Prescription-only medicines the brochure names",
+         "For the reviewer: each prescription-only medicine named, and labelled as such."),
+    Rule("jargon.undefined", "warning", "Medical terms are explained where first used",
+         "Explain the term in plain words in the same or the next sentence."),
+    Rule("pemat.item", "warning", "PEMAT-P items a program can check",
+         "See the item's message; each failed item lowers the PEMAT score."),
+    Rule("pemat.understandability", "error", "PEMAT-P understandability meets the gate",
+         "The clinic's pemat_min, 70 % by default (AHRQ 2013)."),
+    Rule("pemat.actionability", "error", "PEMAT-P actionability meets the gate",
+         "The clinic's pemat_min, 70 % by default (AHRQ 2013)."),
+)}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a check found, where it is, and what to do about it."""
+
+    location: Location
+    rule: str
+    message: str
+    suggestion: str = ""
+    clinic: str = ""
+    document: str = ""
+
+    @property
+    def severity(self) -> Severity:
+        return RULES[self.rule].severity
+
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
+        """File, line and column order; a finding without a line comes first in its file."""
+        location = self.location
+        return (location.file, location.line or 0, location.column or 0, self.clinic,
+                self.document, self.rule)
+
+    def __str__(self) -> str:
+        where = f"[{self.clinic}{' ' + self.document if self.document else ''}] " \
+            if self.clinic else ""
+        text = f"{self.location}: {self.severity} {self.rule}: {where}{self.message}"
+        return f"{text}\n    -> {self.suggestion}" if self.suggestion else text
+
+    def as_problem(self) -> Problem:
+        """The finding as an input problem, for commands that list problems."""
+        where = f"[{self.clinic} {self.document}] " if self.document else ""
+        return Problem(self.location, self.rule, f"{where}{self.message}")
+
+    @classmethod
+    def from_problem(cls, problem: Problem, rule: str, clinic: str = "") -> Finding:
+        """A finding for an input or consent problem."""
+        key = f"{problem.key}: " if problem.key else ""
+        message = problem.message.removeprefix(f"[{clinic}] ")
+        return cls(problem.location, rule, f"{key}{message}", clinic=clinic)
+
+
+@dataclass(frozen=True)
+class SectionScore:
+    """The reading grade of one section."""
+
+    title: str
+    location: Location
+    smog: float
+    flesch_kincaid: float
+    words: int
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """One PEMAT-P item: met, not met, or not applicable (``None``)."""
+
+    id: str
+    domain: Literal["understandability", "actionability"]
+    title: str
+    met: bool | None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentScore:
+    """The scores of one printed document."""
+
+    clinic: str
+    document: str
+    language: str
+    smog: float
+    flesch_kincaid: float
+    words: int
+    sentences: int
+    sections: list[SectionScore]
+    pemat: list[ItemResult]
+
+    def pemat_percent(self, domain: str) -> float | None:
+        """The share of applicable items met, in per cent; ``None`` when none applies."""
+        applicable = [item for item in self.pemat if item.domain == domain and item.met is not None]
+        if not applicable:
+            return None
+        return round(100 * sum(bool(item.met) for item in applicable) / len(applicable), 1)
+
+
+@dataclass
+class CheckReport:
+    """Everything a check run found."""
+
+    findings: list[Finding] = field(default_factory=list)
+    scores: list[DocumentScore] = field(default_factory=list)
+
+    def count(self, severity: Severity) -> int:
+        return sum(finding.severity == severity for finding in self.findings)
+
+    def failed(self, strict: bool = False) -> bool:
+        """Errors fail a check; warnings too when ``strict``."""
+        return bool(self.count("error") or (strict and self.count("warning")))
