@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..build.plan import Job
-from ..errors import InputError, Problem
+from ..errors import InputError, Location, Problem, RenderError
 from ..project import Project
 from .consent import consent_problems
 from .findings import CheckReport, Finding
@@ -24,14 +24,23 @@ def check_project(project: Project, slugs: Iterable[str]) -> CheckReport:
                                    for problem in project.broken[slug].problems)
             continue
         site = project.clinics[slug]
-        if "consent" in site.clinic.documents:
-            report.findings.extend(Finding.from_problem(problem, "consent.element", slug)
-                                   for problem in consent_problems(project, site))
+        documents = list(site.clinic.documents)
+        gaps = consent_problems(project, site) if "consent" in documents else []
+        if gaps:  # an incomplete form is not built, so its text is not read either
+            report.findings.extend(Finding.from_problem(gap, "consent.element", slug)
+                                   for gap in gaps)
+            documents.remove("consent")
         index = source_index(project, site)
-        for document in site.clinic.documents:
+        for document in documents:
             for language in site.clinic.languages:
-                score, findings = check_document(project, site, document, language, lists,
-                                                 index)
+                try:
+                    score, findings = check_document(project, site, document, language,
+                                                     lists, index)
+                except RenderError as error:
+                    report.findings.append(Finding(
+                        Location(f"templates/{document}.html"), "render.failed", str(error),
+                        clinic=slug, document=f"{document}.{language}"))
+                    continue
                 report.scores.append(score)
                 report.findings.extend(findings)
     report.findings.sort(key=Finding.sort_key)

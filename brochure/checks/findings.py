@@ -26,6 +26,8 @@ RULES = {rule.id: rule for rule in (
     Rule("consent.element", "error", "The consent form has every element of consent",
          "C1-C16 of clinical-facts.md: procedure, products, risks, alternatives, rights, "
          "signatures."),
+    Rule("render.failed", "error", "Every document renders",
+         "A template error; the message names the template and line."),
     Rule("readability.document", "error", "The document reads at or below the clinic's SMOG limit",
          "NIH asks for grade 8 or below. Use short sentences and everyday words."),
     Rule("readability.section", "error", "Each section reads at or below the SMOG limit",
@@ -75,15 +77,18 @@ class Finding:
                 self.document, self.rule)
 
     def __str__(self) -> str:
-        where = f"[{self.clinic}{' ' + self.document if self.document else ''}] " \
-            if self.clinic else ""
-        text = f"{self.location}: {self.severity} {self.rule}: {where}{self.message}"
+        text = f"{self.location}: {self.severity} {self.rule}: {self._where()}{self.message}"
         return f"{text}\n    -> {self.suggestion}" if self.suggestion else text
 
     def as_problem(self) -> Problem:
         """The finding as an input problem, for commands that list problems."""
-        where = f"[{self.clinic} {self.document}] " if self.document else ""
-        return Problem(self.location, self.rule, f"{where}{self.message}")
+        return Problem(self.location, self.rule, f"{self._where()}{self.message}")
+
+    def _where(self) -> str:
+        """``[clinic document] `` when the finding belongs to one."""
+        if not self.clinic:
+            return ""
+        return f"[{self.clinic}{' ' + self.document if self.document else ''}] "
 
     @classmethod
     def from_problem(cls, problem: Problem, rule: str, clinic: str = "") -> Finding:
