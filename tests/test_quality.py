@@ -88,6 +88,9 @@ def test_the_shipped_project_passes_with_its_scores(shipped: Built) -> None:
         assert document["pemat"]["actionability"] >= 70, document
         assert all(section["smog"] <= 8 or section["words"] < 60
                    for section in document["sections"]), document["sections"]
+        steps = next(item for item in document["pemat"]["items"]
+                     if item["id"] == "numbered-steps")
+        assert steps["met"] is True, document  # the checklists are read as numbered steps
 
 
 def test_text_output_ends_with_scores_and_a_summary(shipped: Built) -> None:
@@ -315,6 +318,16 @@ def test_printed_text_is_found_in_the_file_it_came_from() -> None:
     assert index.locate("Harbor Hair Clinic asks for 7 days.", fallback) == \
         Location("clinic.yaml", 1, 7)
     assert index.locate("Zebra quantum.", fallback) == fallback
+
+
+def test_labels_in_a_list_item_are_phrases_of_their_own() -> None:
+    printed = read_printed('<body><ol><li><span class="tick"></span><span class="when">On the '
+                           'day</span><span class="action">Eat as normal. Bring a hat.</span>'
+                           '</li></ol></body>')
+    item = printed.lists[0].items[0]
+    assert sentences(item.text) == ["On the day", "Eat as normal.", "Bring a hat."]
+    assert item.plain == "On the day Eat as normal. Bring a hat."
+    assert clean(item.text) == "On the day. Eat as normal. Bring a hat."
 
 
 def test_printed_text_leaves_out_sources_and_decorations() -> None:

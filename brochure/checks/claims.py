@@ -80,7 +80,7 @@ def prescription_findings(printed: PrintedDocument, names: list[str], locate: Lo
                 continue
             yield Finding(locate(block.text), "rx.named",
                           f"names the prescription-only medicine '{name}' without saying so: "
-                          f'"{block.text}"',
+                          f'"{block.plain}"',
                           "say 'prescription only' in the same place, or leave the name out")
         if labelled:
             yield Finding(locate(labelled), "rx.listed",

@@ -102,13 +102,13 @@ def _readability_findings(printed: PrintedDocument, gate: float, locate: Locate
                           f"section '{title}' reads at SMOG grade {scored.smog:g} "
                           f"(Flesch-Kincaid {scored.flesch_kincaid:g}); the limit is {gate:g}. "
                           f"Hardest paragraph (SMOG {hardest_grade.smog:g}): "
-                          f'"{_shorten(hardest.text)}"', _PLAINER)
+                          f'"{_shorten(hardest.plain)}"', _PLAINER)
         for block in blocks:
             paragraph = grade([block.text])
             if paragraph.words >= MIN_PARAGRAPH_WORDS and paragraph.smog > gate:
                 yield Finding(locate(block.text), "readability.paragraph",
                               f"paragraph reads at SMOG grade {paragraph.smog:g} (limit "
-                              f'{gate:g}): "{_shorten(block.text)}"', _PLAINER)
+                              f'{gate:g}): "{_shorten(block.plain)}"', _PLAINER)
 
 
 def _pemat_gate(score: DocumentScore, minimum: int, where: Location) -> Iterator[Finding]:

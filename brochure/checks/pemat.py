@@ -154,14 +154,14 @@ def _informative_headings(document: _Document) -> Iterator[Finding | None]:
         if block.is_heading:
             found = [word for word in words(block.text) if not word.isdigit()]
             if not found or set(found) <= GENERIC_HEADINGS:
-                yield _item(document, f"heading '{block.text}' does not say what follows",
+                yield _item(document, f"heading '{block.plain}' does not say what follows",
                             block.text, "name what the part tells the reader")
 
 
 def _short_lists(document: _Document) -> Iterator[Finding | None]:
     for printed_list in document.printed.lists:
         if len(printed_list.items) > MAX_LIST_ITEMS:
-            first = printed_list.items[0].text
+            first = printed_list.items[0].plain
             yield _item(document, f"a list of {len(printed_list.items)} items (at most "
                                   f"{MAX_LIST_ITEMS}) starting \"{first}\"", first,
                         "split it into shorter lists under their own headings")
@@ -226,7 +226,7 @@ def _numbered_steps(document: _Document) -> Iterator[Finding | None]:
         yield None
     for printed_list in action_lists:
         if not printed_list.ordered:
-            first = printed_list.items[0].text
+            first = printed_list.items[0].plain
             yield _item(document, f'a list of steps is not numbered: "{first}"', first,
                         "number the steps (an ordered list)")
 

@@ -23,8 +23,10 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 SECTION_TAGS = frozenset({"section", "header"})
 UNREAD_TAGS = frozenset({"head", "script", "style", "svg", "input", "textarea", "select"})
 
-LINE_BREAK = "\u2029"
-"""Stands for ``<br>`` in block text: a boundary between sentences when no stop precedes it."""
+LINE_BREAK = "\ue000"
+"""Stands for ``<br>`` in block text: a boundary between sentences when no stop precedes it.
+A private-use character, so that neither ``str.split`` nor a word pattern takes it for
+whitespace or a letter."""
 
 
 @dataclass
@@ -40,6 +42,11 @@ class Block:
     @property
     def text(self) -> str:
         return " ".join("".join(self.parts).replace(LINE_BREAK, f" {LINE_BREAK} ").split())
+
+    @property
+    def plain(self) -> str:
+        """The text as a reader sees it, for messages: phrase breaks become spaces."""
+        return " ".join(self.text.replace(LINE_BREAK, " ").split())
 
     @property
     def is_heading(self) -> bool:
@@ -65,7 +72,7 @@ class Section:
     @property
     def title(self) -> str:
         """The section's first heading, else its name."""
-        return next((block.text for block in self.blocks if block.is_heading and block.text),
+        return next((block.plain for block in self.blocks if block.is_heading and block.plain),
                     self.name)
 
 
