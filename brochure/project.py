@@ -55,6 +55,10 @@ class Project:
     def templates(self) -> Path:
         return self.root / TEMPLATES_DIR
 
+    def template_folders(self, site: ClinicSite) -> list[Path]:
+        """Where a clinic's templates are looked up: its own folder first, then the theme."""
+        return [site.templates, self.templates]
+
     @property
     def slugs(self) -> list[str]:
         """Every clinic folder, loaded or not, in a stable order."""

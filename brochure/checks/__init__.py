@@ -8,14 +8,13 @@ from ..build.plan import Job
 from ..errors import InputError, Location, Problem, RenderError
 from ..project import Project
 from .consent import consent_problems
+from .document import check_document, source_index
 from .findings import CheckReport, Finding
+from .wording import WordLists
 
 
 def check_project(project: Project, slugs: Iterable[str]) -> CheckReport:
     """Check the given clinics: valid input, complete consent forms, then every document."""
-    from .document import check_document, source_index
-    from .wording import WordLists
-
     report = CheckReport()
     lists = WordLists.for_content(project.content.wording)
     for slug in slugs:

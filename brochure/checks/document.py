@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 
 from ..documents.html import render_html
 from ..errors import Location, relative_name
@@ -26,19 +27,29 @@ MIN_PARAGRAPH_WORDS = 20
 def source_index(project: Project, site: ClinicSite) -> SourceIndex:
     """The words of every file a clinic's documents are made from, clinic files first."""
     files = [site.directory / "clinic.yaml", project.root / project.content_source.name]
-    for folder in (site.templates, project.templates):
+    for folder in project.template_folders(site):
         if folder.is_dir():
             files.extend(sorted(folder.rglob("*.html")))
     return SourceIndex([(relative_name(path, project.root), path.read_text("utf-8"))
                         for path in files])
 
 
+@dataclass(frozen=True)
+class _GradedSection:
+    """A section's prose, its grade, and its hardest paragraph: graded once, used twice."""
+
+    title: str
+    grade: Grade
+    paragraphs: list[tuple[Block, Grade]]
+    hardest: tuple[Block, Grade]
+
+
 def check_document(project: Project, site: ClinicSite, document: str, language: str,
                    lists: WordLists, index: SourceIndex) -> tuple[DocumentScore, list[Finding]]:
     """The scores of one document and everything wrong with it, each finding located."""
-    template = site.templates / f"{document}.html"
-    if not template.is_file():
-        template = project.templates / f"{document}.html"
+    template = next((folder / f"{document}.html" for folder in project.template_folders(site)
+                     if (folder / f"{document}.html").is_file()),
+                    project.templates / f"{document}.html")
     fallback = Location(relative_name(template, project.root))
 
     def locate(text: str) -> Location:
@@ -46,8 +57,11 @@ def check_document(project: Project, site: ClinicSite, document: str, language: 
 
     printed = read_printed(render_html(project, site, document, language))
     gate = site.clinic.checks.readability.smog_max
-    findings = list(_readability_findings(printed, gate, locate))
-    sections = [_section_score(title, blocks, locate) for title, blocks in _sections(printed)]
+    graded = list(_graded_sections(printed))
+    findings = list(_readability_findings(graded, gate, locate))
+    sections = [SectionScore(section.title, locate(section.hardest[0].text), section.grade.smog,
+                             section.grade.flesch_kincaid, section.grade.words)
+                for section in graded]
     whole = grade([block.text for block in printed.blocks if not block.is_heading])
     if whole.smog > gate:
         hardest = max(sections, key=lambda section: section.smog)
@@ -64,47 +78,38 @@ def check_document(project: Project, site: ClinicSite, document: str, language: 
     score = DocumentScore(site.slug, document, language, whole.smog, whole.flesch_kincaid,
                           whole.words, whole.sentences, sections, items)
     findings.extend(_pemat_gate(score, site.clinic.checks.pemat_min, fallback))
-    return score, [Finding(finding.location, finding.rule, finding.message, finding.suggestion,
-                           site.slug, f"{document}.{language}") for finding in findings]
+    return score, [replace(finding, clinic=site.slug, document=f"{document}.{language}")
+                   for finding in findings]
 
 
 _PLAINER = "use shorter sentences and everyday words of one or two syllables"
 
 
-def _sections(printed: PrintedDocument) -> Iterator[tuple[str, list[Block]]]:
+def _graded_sections(printed: PrintedDocument) -> Iterator[_GradedSection]:
     for section in printed.sections:
         prose = [block for block in section.blocks
                  if not block.is_heading and block.text.strip()]
-        if prose:
-            yield section.title, prose
+        if not prose:
+            continue
+        paragraphs = [(block, grade([block.text])) for block in prose]
+        long_enough = [pair for pair in paragraphs
+                       if pair[1].words >= MIN_PARAGRAPH_WORDS] or paragraphs
+        yield _GradedSection(section.title, grade([block.text for block in prose]), paragraphs,
+                             max(long_enough, key=lambda pair: pair[1].smog))
 
 
-def _section_score(title: str, blocks: list[Block], locate: Locate) -> SectionScore:
-    scored = grade([block.text for block in blocks])
-    return SectionScore(title, locate(_hardest(blocks)[0].text), scored.smog,
-                        scored.flesch_kincaid, scored.words)
-
-
-def _hardest(blocks: list[Block]) -> tuple[Block, Grade]:
-    """The block of ``blocks`` with the highest SMOG grade (long enough ones first)."""
-    graded = [(block, grade([block.text])) for block in blocks]
-    long_enough = [pair for pair in graded if pair[1].words >= MIN_PARAGRAPH_WORDS] or graded
-    return max(long_enough, key=lambda pair: pair[1].smog)
-
-
-def _readability_findings(printed: PrintedDocument, gate: float, locate: Locate
+def _readability_findings(sections: list[_GradedSection], gate: float, locate: Locate
                           ) -> Iterator[Finding]:
-    for title, blocks in _sections(printed):
-        scored = grade([block.text for block in blocks])
-        hardest, hardest_grade = _hardest(blocks)
+    for section in sections:
+        scored = section.grade
+        hardest, hardest_grade = section.hardest
         if scored.sentences >= MIN_SCORED_SENTENCES and scored.smog > gate:
             yield Finding(locate(hardest.text), "readability.section",
-                          f"section '{title}' reads at SMOG grade {scored.smog:g} "
+                          f"section '{section.title}' reads at SMOG grade {scored.smog:g} "
                           f"(Flesch-Kincaid {scored.flesch_kincaid:g}); the limit is {gate:g}. "
                           f"Hardest paragraph (SMOG {hardest_grade.smog:g}): "
                           f'"{_shorten(hardest.plain)}"', _PLAINER)
-        for block in blocks:
-            paragraph = grade([block.text])
+        for block, paragraph in section.paragraphs:
             if paragraph.words >= MIN_PARAGRAPH_WORDS and paragraph.smog > gate:
                 yield Finding(locate(block.text), "readability.paragraph",
                               f"paragraph reads at SMOG grade {paragraph.smog:g} (limit "

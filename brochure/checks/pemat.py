@@ -97,14 +97,15 @@ def _summary(document: _Document) -> Iterator[Finding | None]:
 
 
 def _terms_defined(document: _Document) -> Iterator[Finding | None]:
-    seen: set[str] = set()
+    unseen = {term: _use_of(term) for term in document.lists.jargon}
     for block in _prose(document):
         split = sentences(block.text)
         for index, sentence in enumerate(split):
-            for term, plain in document.lists.jargon.items():
-                if term in seen or not _uses(sentence, term):
+            for term, use in list(unseen.items()):
+                if not use.search(sentence):
                     continue
-                seen.add(term)
+                del unseen[term]
+                plain = document.lists.jargon[term]
                 following = split[index + 1] if index + 1 < len(split) else ""
                 if not _defines(sentence, following, term, plain):
                     yield _item(document, f"'{term}' is not explained where it is first used: "
@@ -113,9 +114,10 @@ def _terms_defined(document: _Document) -> Iterator[Finding | None]:
                                 "jargon.undefined")
 
 
-def _uses(sentence: str, term: str) -> bool:
+def _use_of(term: str) -> re.Pattern[str]:
+    """The term as a word, plural too; an all-capitals term (DHT) only in capitals."""
     flags = 0 if term.isupper() else re.IGNORECASE
-    return re.search(rf"(?<![\w-]){re.escape(term)}(?:e?s)?(?![\w-])", sentence, flags) is not None
+    return re.compile(rf"(?<![\w-]){re.escape(term)}(?:e?s)?(?![\w-])", flags)
 
 
 def _defines(sentence: str, following: str, term: str, plain: str) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from xml.etree.ElementTree import Element
 
 import tinyhtml5
@@ -39,11 +40,12 @@ class Block:
     citations: list[int] = field(default_factory=list)
     list_index: int | None = None
 
-    @property
+    @cached_property
     def text(self) -> str:
+        """The block's text, whitespace collapsed; read once the document is read."""
         return " ".join("".join(self.parts).replace(LINE_BREAK, f" {LINE_BREAK} ").split())
 
-    @property
+    @cached_property
     def plain(self) -> str:
         """The text as a reader sees it, for messages: phrase breaks become spaces."""
         return " ".join(self.text.replace(LINE_BREAK, " ").split())
@@ -84,14 +86,19 @@ class PrintedDocument:
     sections: list[Section]
     lists: list[PrintedList]
 
-    @property
+    @cached_property
     def blocks(self) -> list[Block]:
+        """Every block with text, in reading order."""
         return [block for section in self.sections for block in section.blocks
                 if block.text.strip(LINE_BREAK + " ")]
 
     def find(self, tag: str) -> list[Element]:
         """Every element named ``tag`` outside skipped parts."""
-        return [element for element in _read_elements(self.root) if element.tag == tag]
+        return [element for element in self._read if element.tag == tag]
+
+    @cached_property
+    def _read(self) -> list[Element]:
+        return _read_elements(self.root)
 
 
 def read_printed(html: str) -> PrintedDocument:

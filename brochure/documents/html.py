@@ -16,7 +16,7 @@ from .context import document_context
 def render_html(project: Project, site: ClinicSite, document: str, language: str,
                 inputs: str | None = None) -> str:
     """The HTML of ``document`` for ``site``; template mistakes raise :class:`RenderError`."""
-    environment = make_environment([site.templates, project.templates], project.root)
+    environment = make_environment(project.template_folders(site), project.root)
     context = document_context(project, site, document, language, inputs)
     try:
         return environment.get_template(f"{document}.html").render(context)
