@@ -141,10 +141,11 @@ def test_a_partial_with_an_attachment_fails_the_brochure(project: Path) -> None:
     override_template(project, "harbor-hair-clinic", "partials/back_page.html",
                       '<link rel="attachment" href="file:///etc/passwd">\n' + partial)
     result = build(project, "--clinic", "harbor-hair-clinic")
+    assert result.crash is None, result.crash
     assert result.exit_code == 1, result.output
     assert "file:///etc/passwd" in result.output
     assert not (project / "output/harbor-hair-clinic/brochure.en.pdf").exists()
-    assert (project / "output/harbor-hair-clinic/consent.en.pdf").is_file()
+    assert (project / "output/harbor-hair-clinic/consent.en.pdf").is_file(), result.output
     _assert_not_leaked(project / "output")
 
 

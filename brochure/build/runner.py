@@ -22,9 +22,10 @@ from html import escape as html_escape
 from pathlib import Path
 from typing import Literal
 
+from ..digests import DIGEST_CACHE_FILE, load_digests, save_digests
 from ..errors import BrochureError, InputError
 from ..project import Project
-from .inputs import DIGEST_CACHE_FILE, input_digest, load_digests, save_digests
+from .inputs import input_digest
 from .lock import output_lock
 from .manifest import MANIFEST_FILE, Entry, file_sha256, read_manifest, write_manifest
 from .output import write_atomic
@@ -227,7 +228,7 @@ def render_job(project: Project, job: Job, out: Path, output_format: OutputForma
         else:
             from ..pdf.render import render_pdf  # WeasyPrint is slow to import: only when needed
 
-            data, pages = render_pdf(html, project.root, site.theme.font_names,
+            data, pages = render_pdf(html, project.root, site.theme,
                                      site.clinic.documents[job.document].effective)
         write_atomic(path, data)
     except BrochureError as error:
