@@ -546,6 +546,35 @@ def test_the_manifest_stays_true_after_ctrl_c(shipped: Built, built_project: Pat
     assert verified.exit_code == 0, verified.output
 
 
+def test_a_worker_that_dies_fails_its_documents_not_the_build(
+        shipped: Built, built_project: Path, fake_pdf: list[bytes],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed mid-render (out of memory, a crash in the renderer) fails that document
+    alone, with no traceback: the jobs the broken pool left are tried again one by one.
+    Earlier output and the manifest stay true."""
+    real = runner.render_job
+
+    def render_job(project: Project, job: Job, *args: object) -> runner.Outcome:
+        if job.slug == HARBOR and job.document == "brochure":
+            os._exit(1)  # runs in a forked worker: the worker dies here
+        return real(project, job, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner, "render_job", render_job)
+    out = built_project / "output"
+    result = build(built_project, "--force", "-j", "2")
+    monkeypatch.undo()
+    assert result.crash is None, result.crash
+    assert result.exit_code == 1, result.output
+    failed = _lines(result, f"failed  {HARBOR}/brochure.en:")
+    assert failed and "worker process rendering this document stopped" in failed[0], result.output
+    assert _summary(result) == f"{len(PATHS) - 1} built, 1 failed"  # the others tried again
+    assert _temporary_files(out) == []
+    name = f"{HARBOR}/brochure.en.pdf"
+    assert (out / name).read_bytes() == (shipped.out / name).read_bytes()
+    verified = _verify(out)
+    assert verified.exit_code == 0, verified.output
+
+
 # --- 9. progress on a non-terminal -----------------------------------------------------------
 
 

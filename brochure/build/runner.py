@@ -17,6 +17,7 @@ import signal
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from html import escape as html_escape
 from pathlib import Path
@@ -172,9 +173,18 @@ def _update_manifest(project: Project, out: Path, manifest: dict[str, Entry],
         raise BrochureError(f"cannot write {out / MANIFEST_FILE}: {error.strerror}") from None
 
 
+WORKER_DIED = ("the worker process rendering this document stopped, also when tried again alone "
+               "(it ran out of memory, or the renderer crashed on this document)")
+
+
 def _render_all(project: Project, out: Path, options: BuildOptions,
                 pending: list[tuple[Job, str]]) -> Iterable[Outcome]:
-    """Render the pending jobs, in this process or in a pool of worker processes."""
+    """Render the pending jobs, in this process or in a pool of worker processes.
+
+    When a worker dies, the pool stops: the jobs it left unfinished are tried
+    again one at a time, each in a worker of its own, so that only the document
+    that kills its worker fails.
+    """
     workers = min(options.jobs, len(pending))
     if workers <= 1:
         for job, inputs in pending:
@@ -183,17 +193,33 @@ def _render_all(project: Project, out: Path, options: BuildOptions,
     global _WORKER_PROJECT
     _WORKER_PROJECT = project  # handed to the workers by fork, not pickled
     context = multiprocessing.get_context("fork")
+    unfinished: list[tuple[Job, str]] = []
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker) as pool:
-        futures: list[Future[Outcome]] = [
-            pool.submit(_render_in_worker, job, out, options.output_format, inputs)
-            for job, inputs in pending]
+        futures: dict[Future[Outcome], tuple[Job, str]] = {
+            pool.submit(_render_in_worker, job, out, options.output_format, inputs): (job, inputs)
+            for job, inputs in pending}
         try:
             for future in as_completed(futures):
-                yield future.result()
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    unfinished.append(futures[future])
         except BaseException:
             for future in futures:  # Ctrl-C: start nothing new, let running jobs finish
                 future.cancel()
             raise
+    for job, inputs in sorted(unfinished):
+        yield _render_alone(context, job, out, options.output_format, inputs)
+
+
+def _render_alone(context: multiprocessing.context.BaseContext, job: Job, out: Path,
+                  output_format: OutputFormat, inputs: str) -> Outcome:
+    """Render one job in a worker of its own; the worker's death fails this job only."""
+    with ProcessPoolExecutor(1, mp_context=context, initializer=_start_worker) as pool:
+        try:
+            return pool.submit(_render_in_worker, job, out, output_format, inputs).result()
+        except BrokenProcessPool:
+            return Outcome(job, inputs=inputs, error=WORKER_DIED)
 
 
 def _start_worker() -> None:
