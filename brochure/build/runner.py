@@ -201,9 +201,11 @@ def _render_all(project: Project, out: Path, options: BuildOptions,
         try:
             for future in as_completed(futures):
                 try:
-                    yield future.result()
+                    outcome = future.result()
                 except BrokenProcessPool:
                     unfinished.append(futures[future])
+                    continue
+                yield outcome
         except BaseException:
             for future in futures:  # Ctrl-C: start nothing new, let running jobs finish
                 future.cancel()
