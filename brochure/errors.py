@@ -31,6 +31,8 @@ class Problem:
     location: Location
     key: str
     message: str
+    rule: str = ""
+    """The ``brochure check`` rule it breaks, when more precise than ``input.invalid``."""
 
     def __str__(self) -> str:
         key = f" {self.key}:" if self.key else ""

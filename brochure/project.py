@@ -13,7 +13,15 @@ from .errors import InputError, Problem, ProjectNotFound
 from .models.brand import BRAND_FILE, Theme, build_theme, load_brand
 from .models.clinic import Clinic
 from .models.content import Content
-from .source import KeyPath, SourceFile, load_yaml
+from .scoping import (
+    content_for,
+    missing_for,
+    scope_problems,
+    treatment_of,
+    unusable_message,
+    usable,
+)
+from .source import KeyPath, SourceFile, format_key, load_yaml
 from .validation import validate
 
 CONTENT_FILE = "content.yaml"
@@ -86,7 +94,8 @@ def load_project(directory: Path) -> Project:
     try:
         content_source = load_yaml(root / CONTENT_FILE, root)
         content = validate(Content, content_source)
-        shared.extend(_content_problems(content, content_source))
+        shared.extend(_content_problems(content, content_source)
+                      or scope_problems(content, content_source))
     except InputError as error:
         shared.extend(error.problems)
     try:
@@ -155,11 +164,27 @@ def _clinic_problems(clinic: Clinic, source: SourceFile, content: Content) -> li
         if name not in content.ingredients:
             problems.append(source.problem(("overrides", "ingredients", index),
                                            _unknown("ingredient", name, content.ingredients)))
+        elif protocol is not None and not usable(content.ingredients[name], protocol):
+            problems.append(source.problem(("overrides", "ingredients", index),
+                                           unusable_message(content, name, protocol)))
     for index, language in enumerate(clinic.languages):
         if language != content.meta.language:
             problems.append(source.problem(("languages", index),
                                            f"no content in language '{language}' "
                                            f"(content.yaml is in '{content.meta.language}')"))
+    if protocol is not None and protocol.without_numbing is None and clinic.numbing is None:
+        problems.append(source.problem(
+            ("numbing",), f"protocol '{clinic.protocol}' numbs the scalp before each session: "
+            "set numbing.product (e.g. 'EMLA cream (lidocaine and prilocaine)') and "
+            "numbing.wait (how long it must work, as its product information says, e.g. "
+            "'1 hour')"))
+    if protocol is not None and not problems:
+        effective, treatment = treatment_of(content, clinic)
+        for path in content_for(content, treatment, effective)[1]:
+            where = ("overrides", "ingredients") if clinic.overrides.ingredients else ("numbing",)
+            problems.append(source.problem(where, f"content.yaml {format_key(path)}: "
+                                                  f"{missing_for(clinic.protocol)}",
+                                           "scope.missing"))
     return problems
 
 

@@ -44,9 +44,9 @@ class SourceFile:
                 return Location(self.name, *position)
         return Location(self.name)
 
-    def problem(self, path: KeyPath, message: str) -> Problem:
+    def problem(self, path: KeyPath, message: str, rule: str = "") -> Problem:
         """Build a problem located at ``path``."""
-        return Problem(self.locate(path), format_key(path), message)
+        return Problem(self.locate(path), format_key(path), message, rule)
 
 
 def format_key(path: KeyPath) -> str:

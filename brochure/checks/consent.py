@@ -1,9 +1,10 @@
 """Is every element of informed consent present for a clinic's protocol?
 
-The elements are C1-C16 of ../shared/reference/clinical-facts.md (CMS 482.24,
-AMA Opinion 2.1.1, GMC 2016, Montgomery 2015). Each check reads the models a
-consent form is built from, so a gap is found before any PDF is made, and is
-reported at the line of the file that should fill it.
+The elements are C1-C16 of docs/clinical-facts.md (CMS 482.24, AMA Opinion
+2.1.1, GMC 2016, Montgomery 2015). Each check reads the content as the clinic's
+consent form prints it (only the items true for its treatment), so a gap is
+found before any PDF is made, and is reported at the line of the file that
+should fill it.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ..documents.context import effective_protocol
 from ..errors import Problem
 from ..models.content import Content, Protocol
 from ..project import ClinicSite, Project
+from ..scoping import content_for, treatment_of
 from ..source import KeyPath, SourceFile
 
 
@@ -33,6 +34,9 @@ class _Form:
     """What one clinic's consent form is made of."""
 
     content: Content
+    """The content as this clinic's form prints it."""
+    shared: Content
+    """The whole content, to find an item's line."""
     site: ClinicSite
     protocol_id: str
     protocol: Protocol
@@ -40,9 +44,9 @@ class _Form:
 
 def consent_problems(project: Project, site: ClinicSite) -> list[Problem]:
     """Every missing consent element of ``site``'s form, located and naming the clinic."""
-    protocol_id = site.clinic.protocol
-    protocol = effective_protocol(project.content.protocols[protocol_id], site.clinic.overrides)
-    form = _Form(project.content, site, protocol_id, protocol)
+    protocol, treatment = treatment_of(project.content, site.clinic)
+    view = content_for(project.content, treatment, protocol)[0]
+    form = _Form(view, project.content, site, site.clinic.protocol, protocol)
     problems = []
     for check in CHECKS:
         for gap in check(form):
@@ -72,10 +76,11 @@ def _products(form: _Form) -> Iterator[Gap]:
     where = ("protocols", form.protocol_id, "ingredients")
     if not form.protocol.ingredients:
         yield Gap("C3 products", where, "the protocol names no products or ingredients")
+    route = form.protocol.route
     for name in form.protocol.ingredients:
-        if _blank(form.content.ingredients[name].approval):
-            yield Gap("C3 products", ("ingredients", name, "approval"),
-                      f"'{name}' does not say its approval status")
+        if _blank(form.content.ingredients[name].routes[route].approval):
+            yield Gap("C3 products", ("ingredients", name, "routes", route, "approval"),
+                      f"'{name}' does not say its approval status when given by {route}")
 
 
 def _benefits_and_guarantee(form: _Form) -> Iterator[Gap]:
@@ -85,8 +90,7 @@ def _benefits_and_guarantee(form: _Form) -> Iterator[Gap]:
 
 
 def _risks(form: _Form) -> Iterator[Gap]:
-    risks = [risk for risk in form.content.risks.items
-             if risk.applies_to(form.protocol_id, form.protocol.ingredients)]
+    risks = form.content.risks.items
     where = ("protocols", form.protocol_id)
     if not risks:
         yield Gap("C6 risks", where, "no risk applies to this protocol")
@@ -110,15 +114,19 @@ def _alternatives(form: _Form) -> Iterator[Gap]:
 
 
 def _screening(form: _Form) -> Iterator[Gap]:
-    for index, item in enumerate(form.content.contraindications.items):
-        if item.applies_to(form.protocol_id, form.protocol.ingredients) and _blank(item.question):
-            yield Gap("screening", ("contraindications", "items", index, "question"),
+    shared = [item.id for item in form.shared.contraindications.items]
+    for item in form.content.contraindications.items:
+        if _blank(item.question):
+            yield Gap("screening", ("contraindications", "items", shared.index(item.id),
+                                    "question"),
                       f"contraindication '{item.id}' has no yes/no screening question")
 
 
 _STATEMENTS = (
     ("information", "information", "that the patient read the patient information"),
+    ("diagnosis", "C2 diagnosis", "that the practitioner found the kind of hair loss first"),
     ("questions", "C8 questions", "that the patient's questions were answered"),
+    ("costs", "C2 costs", "that the patient was told the cost of the whole course"),
     ("voluntary", "C9 voluntary", "that consent is voluntary and can be withdrawn"),
     ("cooling_off", "C10 cooling-off", "that the patient had time to think it over"),
     ("age_capacity", "C15 age and capacity", "that the patient is 18 or over with capacity"),

@@ -2,7 +2,7 @@
 
 ``content.yaml`` may add to both lists under ``wording:``; the built-in lists
 cover the claims advertising rules name and the medical terms hair-loss
-material tends to use (../shared/reference/clinical-facts.md).
+material tends to use (docs/clinical-facts.md).
 """
 
 from __future__ import annotations

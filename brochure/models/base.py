@@ -103,8 +103,41 @@ DurationField = Annotated[Duration, BeforeValidator(_parse_duration), PlainSeria
 CountField = Annotated[Count, BeforeValidator(_parse_count), PlainSerializer(str)]
 
 
-class Cited(StrictModel):
-    """A statement and the ids of the sources that support it."""
+class Treatment(StrictModel):
+    """What one clinic gives: which protocol, by which route, with which ingredients.
+
+    Content items are printed for a clinic only when their :class:`Scoped` limits
+    admit its treatment.
+    """
+
+    protocol: str
+    route: str
+    ingredients: tuple[str, ...]
+    numbing: bool
+
+
+class Scoped(StrictModel):
+    """A content item that may apply to some treatments only. Empty limits admit all.
+
+    ``protocols`` names the protocols it is true for; ``ingredients`` limits it to
+    treatments that use one of them; ``numbing`` to clinics that do (true) or do not
+    (false) numb the scalp.
+    """
+
+    protocols: list[Slug] = []
+    ingredients: list[Slug] = []
+    numbing: bool | None = None
+
+    def applies_to(self, treatment: Treatment) -> bool:
+        """Whether a clinic giving ``treatment`` prints this item."""
+        return ((not self.protocols or treatment.protocol in self.protocols)
+                and (not self.ingredients
+                     or any(name in treatment.ingredients for name in self.ingredients))
+                and (self.numbing is None or self.numbing == treatment.numbing))
+
+
+class Cited(Scoped):
+    """A statement, the ids of the sources that support it, and where it applies."""
 
     text: str
     sources: list[Slug] = []
@@ -115,4 +148,4 @@ def _promote_text(value: Any) -> Any:
 
 
 CitedText = Annotated[Cited, BeforeValidator(_promote_text)]
-"""A statement written either as plain text or as ``{text, sources}``."""
+"""A statement written either as plain text or as ``{text, sources, protocols...}``."""

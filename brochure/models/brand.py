@@ -25,7 +25,13 @@ COLOR_ROLES = ("foreground", "background", "primary", "secondary", "tertiary", "
                "info", "warning", "danger", "light", "dark")
 _COLOR = re.compile(r"^(#[0-9a-fA-F]{3,4}|#[0-9a-fA-F]{6}|#[0-9a-fA-F]{8}|[a-zA-Z]{3,20}"
                     r"|(rgb|rgba|hsl|hsla)\(\s*[0-9.%\s,/]+\))$")
-_LENGTH = re.compile(r"^\d+(\.\d+)?(pt|px|mm|em|rem)$")
+_LENGTH = re.compile(r"^(?P<number>\d+(\.\d+)?)(?P<unit>pt|px|mm)$")
+POINTS_PER_UNIT = {"pt": 1.0, "px": 0.75, "mm": 72 / 25.4}
+MIN_BODY_POINTS = 12.0
+"""Clear-print guidance (RNIB): body text of 12 pt at least; 14 pt is better."""
+LINE_HEIGHTS = (1.3, 2.0)
+"""Line spacing that clear-print guidance allows: open enough to follow, not so open that
+lines fall apart."""
 _FAMILY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,63}$")
 
 
@@ -140,8 +146,8 @@ class _ThemeBuilder:
             colors=colors,
             fonts=tuple(fonts),
             base_family=base_family or "",
-            base_size=self._length(("typography", "base", "size")) or "10pt",
-            line_height=float(self._pick(("typography", "base", "line_height")) or 1.4),
+            base_size=self._base_size(),
+            line_height=self._line_height(),
             headings_family=headings_family or "",
             headings_weight=int(self._pick(("typography", "headings", "weight")) or 700),
             headings_color=self._heading_color(colors),
@@ -197,12 +203,38 @@ class _ThemeBuilder:
             self._problem(("typography", "headings", "color"), f"'{value}' is not a colour")
         return value
 
-    def _length(self, path: tuple[str, ...]) -> str | None:
+    def _base_size(self) -> str:
+        """The body size: an absolute length of at least :data:`MIN_BODY_POINTS`."""
+        path = ("typography", "base", "size")
         value = self._pick(path)
-        if value is not None and not _LENGTH.match(str(value)):
-            self._problem(path, f"'{value}' is not a length such as '10pt'")
-            return None
-        return None if value is None else str(value)
+        if value is None:
+            return f"{MIN_BODY_POINTS:g}pt"
+        match = _LENGTH.match(str(value))
+        if not match:
+            self._problem(path, f"'{value}' is not a size such as '12pt' (pt, px or mm)")
+            return f"{MIN_BODY_POINTS:g}pt"
+        points = float(match["number"]) * POINTS_PER_UNIT[match["unit"]]
+        if points < MIN_BODY_POINTS - 0.01:
+            self._problem(path, f"'{value}' is {points:.3g}pt: body text must be at least "
+                                f"{MIN_BODY_POINTS:g}pt for older readers (clear-print "
+                                "guidance; 14pt is better). Use '12pt' or more")
+        return f"{points:.4g}pt"
+
+    def _line_height(self) -> float:
+        path = ("typography", "base", "line_height")
+        value = self._pick(path)
+        if value is None:
+            return 1.5
+        try:
+            number = float(str(value))
+        except ValueError:
+            number = 0.0
+        low, high = LINE_HEIGHTS
+        if not low <= number <= high:
+            self._problem(path, f"'{value}' is not a line spacing between {low:g} and {high:g}"
+                                " (clear-print guidance; 1.5 suits most fonts)")
+            return 1.5
+        return number
 
     def _fonts(self, brand: Brand, source: SourceFile) -> list[FontFace]:
         if brand.typography is None or not brand.typography.fonts:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field, HttpUrl, model_validator
+from pydantic import Field, HttpUrl, field_validator, model_validator
 
 from .base import CountField, DurationField, Slug, StrictModel
 
-DocumentKind = Literal["brochure", "consent"]
+DocumentKind = Literal["brochure", "consent", "aftercare"]
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("brochure", "consent", "aftercare")
 PaperSize = Literal["a4", "letter"]
 
 DEFAULT_SMOG_MAX = 8.0
@@ -38,7 +40,43 @@ class ProtocolOverrides(StrictModel):
     session_length: DurationField | None = None
     phases: list[PhaseOverride] = []
     ingredients: list[Slug] | None = Field(None, description="replaces the protocol's list")
-    price: str | None = Field(None, description="printed as written, e.g. '$350 per session'")
+
+
+class Numbing(StrictModel):
+    """The numbing product a clinic puts on the scalp, and how long it must work first."""
+
+    product: str = Field(min_length=1, description="e.g. 'EMLA cream (lidocaine and "
+                                                   "prilocaine)'")
+    wait: DurationField = Field(description="how long it stays on before treatment, as the "
+                                            "product's information asks (EMLA: 1 hour)")
+
+
+class Review(StrictModel):
+    """When the clinic reviews progress with photos; at the last review it stops a course
+    that has not helped."""
+
+    at: list[DurationField] = Field(min_length=1, max_length=6,
+                                    description="times after the first session, e.g. "
+                                                "['3 months', '6 months']")
+
+    @field_validator("at")
+    @classmethod
+    def _in_order(cls, value: list) -> list:  # type: ignore[type-arg]
+        weeks = [point.weeks[0] for point in value]
+        if weeks != sorted(weeks) or len(set(weeks)) != len(weeks):
+            raise ValueError("list the review times from first to last, each once")
+        return value
+
+
+class Price(StrictModel):
+    """What the treatment costs; the whole course is worked out from the sessions."""
+
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="a currency code: USD, GBP, EUR")
+    session: Decimal = Field(gt=0, description="the price of one session")
+    top_up: Decimal | None = Field(None, gt=0, description="the price of one top-up session;"
+                                                           " default: a session's price")
+    consultation: Decimal | None = Field(None, ge=0, description="the first consultation;"
+                                                                 " 0 means free")
 
 
 class DocumentControl(StrictModel):
@@ -104,6 +142,10 @@ class Clinic(StrictModel):
     practitioners: list[Practitioner] = Field(min_length=1)
     protocol: Slug
     overrides: ProtocolOverrides = ProtocolOverrides()
+    numbing: Numbing | None = Field(None, description="the numbing product, if the clinic "
+                                                      "uses one")
+    review: Review
+    price: Price
     paper: PaperSize = "a4"
     languages: list[Slug] = ["en"]
     locale: str | None = Field(None, pattern=r"^[a-z]{2}_[A-Z]{2}$",

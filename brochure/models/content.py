@@ -3,19 +3,23 @@
 Text fields accept a small, safe Markdown (emphasis, links, lists); raw HTML is
 shown as text. Lists of things a form or a translation must refer to carry an
 ``id``; things cited from elsewhere (ingredients, protocols, sources) are keyed
-by id. A translation overlay (``content.<lang>.yaml``) has the same shape.
+by id. Items that are true for some treatments only say so (:class:`Scoped`);
+a document prints only the items that apply to its clinic's treatment.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Generic, Literal, TypeVar
+from typing import ClassVar, Generic, Literal, TypeVar
 
 from pydantic import Field, HttpUrl
 
-from .base import CitedText, CountField, DurationField, Slug, StrictModel
+from .base import CitedText, CountField, DurationField, Scoped, Slug, StrictModel
 
-Paragraphs = list[str]
+Route = Literal["injected", "microneedling", "topical"]
+"""How an ingredient reaches the scalp, in a protocol or in a study."""
+ProtocolRoute = Literal["injected", "microneedling"]
+"""The routes a clinic's protocol can use (no protocol is a lotion alone)."""
 
 
 class Meta(StrictModel):
@@ -35,11 +39,10 @@ class Section(StrictModel):
 
     heading: str
     summary: str
-    body: Paragraphs = []
-    sources: list[Slug] = []
+    body: list[CitedText] = Field(min_length=1)
 
 
-class NamedPoint(StrictModel):
+class NamedPoint(Scoped):
     """A short bold name followed by its explanation."""
 
     name: str
@@ -48,12 +51,33 @@ class NamedPoint(StrictModel):
 
 
 class HairLoss(Section):
-    follicle_changes: list[NamedPoint] = Field(min_length=1)
-    other_factors: list[str] = []
+    causes: list[NamedPoint] = Field(min_length=1)
 
 
 class HowItWorks(Section):
     mechanisms: list[NamedPoint] = Field(min_length=1)
+    diagram_labels: dict[str, str] = Field(
+        description="the labels of the scalp diagram, by part (epidermis, dermis, fat, "
+                    "hair_root, hair, needle, drops, device, channels, product)")
+
+
+class SeeADoctor(StrictModel):
+    intro: str
+    signs: list[str] = Field(min_length=1)
+
+
+class Diagnosis(Section):
+    """Why the kind of hair loss is found first, and who should see a doctor instead."""
+
+    see_a_doctor: SeeADoctor
+
+
+class IngredientUse(StrictModel):
+    """What is known of an ingredient given by one route, and its approval for that route."""
+
+    approval: str = Field(description="regulatory status for this route, in plain words")
+    evidence: str
+    sources: list[Slug] = []
 
 
 class Ingredient(StrictModel):
@@ -61,10 +85,10 @@ class Ingredient(StrictModel):
 
     name: str
     purpose: str
-    evidence: str
-    approval: str = Field(description="regulatory status in plain words")
     prescription_only: bool = False
-    sources: list[Slug] = []
+    routes: dict[ProtocolRoute, IngredientUse] = Field(
+        min_length=1, description="the routes it may be given by; a protocol of another "
+                                  "route cannot use it")
 
 
 class Phase(StrictModel):
@@ -77,48 +101,31 @@ class Phase(StrictModel):
     note: str | None = None
 
 
-class Milestone(StrictModel):
-    """Something the patient can expect at a point after the first session."""
+class Diagram(StrictModel):
+    """What the scalp diagram of a protocol shows, in words."""
 
-    at: DurationField
-    label: str = Field(max_length=40, description="a few words for the timeline")
-    text: str
-    sources: list[Slug] = []
+    caption: str
+    alt: str = Field(description="the picture described for someone who cannot see it")
 
 
 class Protocol(StrictModel):
     """One way of giving the treatment, as data that templates can draw."""
 
     name: str
+    route: ProtocolRoute
     technique: str
     purpose: str
     area: str
     session_length: DurationField | None = None
-    anaesthesia: str
-    dressing: str
+    without_numbing: str | None = Field(
+        None, description="what the patient is told when the clinic does not numb the scalp;"
+                          " none: every clinic of this protocol must set 'numbing'")
     recovery: str
     minimum_sessions: int | None = Field(None, ge=1)
     phases: list[Phase] = Field(min_length=1)
     maintenance: str
-    milestones: list[Milestone] = []
     ingredients: list[Slug] = []
-    sources: list[Slug] = []
-
-
-class ProtocolSpecific(StrictModel):
-    """An item that may apply only to some protocols, or only where some ingredients are used.
-
-    An empty list places no limit.
-    """
-
-    protocols: list[Slug] = []
-    ingredients: list[Slug] = []
-
-    def applies_to(self, protocol_id: str, ingredients: list[str]) -> bool:
-        """Whether a clinic giving ``protocol_id`` with ``ingredients`` should print it."""
-        return ((not self.protocols or protocol_id in self.protocols)
-                and (not self.ingredients or any(name in ingredients
-                                                 for name in self.ingredients)))
+    diagram: Diagram
 
 
 Item = TypeVar("Item")
@@ -132,11 +139,25 @@ class Listing(StrictModel, Generic[Item]):
     items: list[Item] = Field(min_length=1)
 
 
-class Step(ProtocolSpecific):
-    """One action the patient takes, with its timing."""
+class Step(Scoped):
+    """One action the patient takes, with its timing; ``kind`` picks its do/avoid sign."""
 
     id: Slug
+    kind: Literal["do", "avoid"]
     when: str
+    action: str
+    why: str | None = None
+    sources: list[Slug] = []
+
+
+class AftercareStep(Scoped):
+    """One action after a session, and the hours or days it lasts."""
+
+    id: Slug
+    kind: Literal["do", "avoid"]
+    start: DurationField | None = Field(None, description="when it starts, after the session;"
+                                                          " none: straight away")
+    until: DurationField = Field(description="how long after the session it lasts")
     action: str
     why: str | None = None
     sources: list[Slug] = []
@@ -148,7 +169,13 @@ class Steps(StrictModel):
     steps: list[Step] = Field(min_length=1)
 
 
-class Risk(ProtocolSpecific):
+class Aftercare(StrictModel):
+    heading: str
+    intro: str
+    steps: list[AftercareStep] = Field(min_length=1)
+
+
+class Risk(Scoped):
     id: Slug
     name: str
     frequency: Literal["common", "uncommon", "rare"]
@@ -158,7 +185,7 @@ class Risk(ProtocolSpecific):
     sources: list[Slug] = []
 
 
-class Contraindication(ProtocolSpecific):
+class Contraindication(Scoped):
     id: Slug
     condition: str
     decision: Literal["not_treated", "wait", "ask_first"] = Field(
@@ -169,7 +196,11 @@ class Contraindication(ProtocolSpecific):
     sources: list[Slug] = []
 
 
-class Alternative(StrictModel):
+class Alternative(Scoped):
+    """Another choice. Its sources describe that choice, not a route of this treatment."""
+
+    about_this_treatment: ClassVar[bool] = False
+
     id: Slug
     name: str
     kind: Literal["licensed_medicine", "other", "no_treatment"] = "other"
@@ -194,28 +225,18 @@ class Expectations(StrictModel):
 
 class Evidence(StrictModel):
     heading: str
-    summary: str
+    summary: list[CitedText] = Field(min_length=1)
     known: list[CitedText] = Field(min_length=1)
     not_known: list[CitedText] = Field(min_length=1)
-
-
-class Question(StrictModel):
-    id: Slug
-    question: str
-    answer: str
-    sources: list[Slug] = []
-
-
-class Faq(StrictModel):
-    heading: str
-    items: list[Question] = Field(min_length=1)
 
 
 class Statements(StrictModel):
     """What the patient confirms on the consent form; each one is a consent element."""
 
     information: str | None = None
+    diagnosis: str | None = None
     questions: str | None = None
+    costs: str | None = None
     voluntary: str | None = None
     cooling_off: str | None = None
     age_capacity: str | None = None
@@ -250,6 +271,9 @@ class Consent(StrictModel):
 class Source(StrictModel):
     citation: str
     url: HttpUrl | None = None
+    route: Route | None = Field(
+        None, description="how the treatment it studied was given; none for a source that "
+                          "is not a study of this treatment (a guideline, a regulation)")
 
 
 class Wording(StrictModel):
@@ -265,20 +289,24 @@ class Content(StrictModel):
     """Everything in ``content.yaml``."""
 
     meta: Meta
+    routes: dict[Route, str] = Field(description="each route in plain words, as a source "
+                                                 "list says how a study gave the treatment")
     overview: Section
-    hair_loss: HairLoss
     how_it_works: HowItWorks
+    hair_loss: HairLoss
+    diagnosis: Diagnosis
     ingredients: dict[Slug, Ingredient] = Field(min_length=1)
     protocols: dict[Slug, Protocol] = Field(min_length=1)
     expectations: Expectations
-    preparation: Steps
-    aftercare: Steps
+    evidence: Evidence
     risks: Listing[Risk]
     contraindications: Listing[Contraindication]
     alternatives: Listing[Alternative]
+    preparation: Steps
+    aftercare: Aftercare
     red_flags: RedFlags
-    evidence: Evidence
-    faq: Faq
+    questions: list[str] = Field(min_length=1, description="questions a patient may ask us, "
+                                                           "printed on the back page")
     consent: Consent = Consent()
     sources: dict[Slug, Source] = Field(min_length=1)
     wording: Wording = Wording()
