@@ -17,6 +17,7 @@ from .build.manifest import merge_manifests, read_manifest, verify, write_manife
 from .build.plan import UnknownClinic
 from .build.runner import BuildOptions, BuildReport, ReleaseRefused, build
 from .errors import BrochureError, InputError
+from .models.clinic import DOCUMENT_KINDS
 from .progress import Reporter
 from .project import Project, load_project
 
@@ -58,7 +59,7 @@ def main() -> None:
 @click.option("--clinic", "clinics", multiple=True, metavar="SLUG",
               help="Build only this clinic (repeatable). Default: every clinic.")
 @click.option("--document", "documents", multiple=True,
-              type=click.Choice(["brochure", "consent"]),
+              type=click.Choice(DOCUMENT_KINDS),
               help="Build only this document (repeatable). Default: the clinic's list.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder. Default: output/ in the project.")

@@ -1,20 +1,19 @@
-"""What one document's template is given: the clinic's protocol and content, ready to draw."""
+"""What one document's template is given: the content true for the clinic's treatment."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
-
 from ..build.inputs import input_digest
 from ..graphics.qr import qr_data_uri
-from ..graphics.timeline import Colors, timeline_svg
-from ..models.clinic import ProtocolOverrides
-from ..models.content import Content, Protocol, ProtocolSpecific, Risk
+from ..graphics.timeline import WEEKS_PER_MONTH, Colors, plan_sessions, timeline_svg
+from ..models.content import Content, Ingredient, IngredientUse, Risk
 from ..pdf.form_font import form_font_data_uri
 from ..project import ClinicSite, Project
+from ..scoping import content_for, treatment_of
 from .citations import Citations
+from .plan import AFTERCARE_DAYS, aftercare_days, course_costs, course_sessions, review_times
 
 
 @dataclass(frozen=True)
@@ -30,20 +29,8 @@ PAPERS = {"a4": Paper("A4", 595.28, 841.89), "letter": Paper("letter", 612.0, 79
 
 FREQUENCIES = ("common", "uncommon", "rare")
 
-
-def effective_protocol(protocol: Protocol, overrides: ProtocolOverrides) -> Protocol:
-    """The shared protocol with the clinic's overrides applied."""
-    phases = list(protocol.phases)
-    for index, change in enumerate(overrides.phases):
-        phases[index] = phases[index].model_copy(update=_given(change))
-    update = _given(overrides, exclude={"phases", "price"})  # the rest share their names
-    return protocol.model_copy(update={**update, "phases": phases})
-
-
-def _given(model: BaseModel, exclude: set[str] = frozenset()) -> dict[str, Any]:
-    """The fields a YAML file actually set on ``model``, as validated values."""
-    return {name: getattr(model, name) for name in model.model_fields_set - exclude
-            if getattr(model, name) is not None}
+FORM_DOCUMENTS = frozenset({"consent", "aftercare"})
+"""The documents with fields to fill in: only they carry the form font."""
 
 
 def risk_groups(risks: list[Risk]) -> list[tuple[str, list[Risk]]]:
@@ -56,29 +43,27 @@ def risk_groups(risks: list[Risk]) -> list[tuple[str, list[Risk]]]:
 def document_context(project: Project, site: ClinicSite, document: str, language: str,
                      inputs: str | None = None) -> dict[str, Any]:
     """Everything a document template may use; ``inputs`` is the digest, when already known."""
-    content: Content = project.content
     clinic = site.clinic
     theme = site.theme
-    protocol = effective_protocol(content.protocols[clinic.protocol], clinic.overrides)
-    protocol_id = clinic.protocol
+    protocol, treatment = treatment_of(project.content, clinic)
+    content: Content = content_for(project.content, treatment, protocol)[0]
+    locale = clinic.locale or language
     colors = Colors(
         ink=theme.colors.get("foreground", "#222222"),
         accent=theme.colors.get("secondary", theme.colors.get("primary", "#333333")),
         band=theme.colors.get("light", "#eeeeee"),
         muted=theme.colors.get("dark", "#555555"),
     )
-
-    def applies(item: ProtocolSpecific) -> bool:
-        return item.applies_to(protocol_id, protocol.ingredients)
-
-    risks = [risk for risk in content.risks.items if applies(risk)]
-    citations = Citations(content.sources)
+    ingredients: list[tuple[Ingredient, IngredientUse]] = [
+        (item, item.routes[protocol.route]) for item in content.ingredients.values()]
+    sessions = course_sessions(protocol)
+    citations = Citations(project.content.sources)
     return {
         "document": document,
         "control": clinic.documents[document],
         "inputs": inputs or input_digest(project, site, document, language),
         "language": language,
-        "locale": clinic.locale or language,
+        "locale": locale,
         "paper": PAPERS[clinic.paper],
         "content": content,
         "meta": content.meta,
@@ -86,18 +71,31 @@ def document_context(project: Project, site: ClinicSite, document: str, language
         "slug": site.slug,
         "theme": theme,
         "protocol": protocol,
-        "protocol_id": protocol_id,
-        "price": clinic.overrides.price,
-        "ingredients": [content.ingredients[name] for name in protocol.ingredients],
-        "risks": risks,
-        "risk_groups": risk_groups(risks),
-        "contraindications": [item for item in content.contraindications.items if applies(item)],
-        "preparation": [step for step in content.preparation.steps if applies(step)],
-        "aftercare": [step for step in content.aftercare.steps if applies(step)],
+        "protocol_id": clinic.protocol,
+        "route": content.routes[protocol.route],
+        "ingredients": ingredients,
+        "risks": content.risks.items,
+        "risk_groups": risk_groups(content.risks.items),
+        "contraindications": content.contraindications.items,
+        "preparation": content.preparation.steps,
+        "aftercare": [(step, aftercare_days(step)) for step in content.aftercare.steps],
+        "aftercare_days": AFTERCARE_DAYS,
+        "numbing": clinic.numbing,
+        "sessions": sessions,
+        "course_months": max(1, round(plan_sessions(protocol)[0][-1].week / WEEKS_PER_MONTH)),
+        "costs": course_costs(clinic.price, sessions, locale),
+        "reviews": review_times(clinic.review, locale),
+        "last_review": clinic.review.at[-1],
         "form_font": (form_font_data_uri(project.root / theme.form_face.path)
-                      if theme.form_face else None),
-        "timeline": timeline_svg(protocol, colors, theme.base_css_family),
+                      if theme.form_face and document in FORM_DOCUMENTS else None),
+        "timeline": timeline_svg(protocol, clinic.review.at, colors, theme.base_css_family),
+        "diagram": {"route": protocol.route, "labels": content.how_it_works.diagram_labels,
+                    "alt": protocol.diagram.alt, "font_family": theme.base_css_family,
+                    "colors": {"ink": colors.ink, "accent": colors.accent,
+                               "primary": theme.colors.get("primary", colors.ink),
+                               "muted": colors.muted}},
         "booking_qr": qr_data_uri(str(clinic.booking_url), theme.colors.get("dark", "#000000")),
         "cite": citations.cite,
         "citations": citations,
+        "sources": project.content.sources,
     }

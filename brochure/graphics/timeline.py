@@ -1,4 +1,8 @@
-"""The treatment plan drawn as an SVG timeline, from a protocol's phases and milestones."""
+"""The treatment plan drawn as an SVG timeline: the phases' sessions and the clinic's reviews.
+
+The SVG's unit is the typographic point (its width is given in ``pt``), so its
+text prints at the size written here: never below :data:`MIN_FONT`.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,18 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from ..models.base import Duration
 from ..models.content import Protocol
 
-WIDTH = 680.0
-LEFT, RIGHT = 8.0, 16.0
-BAND_TOP, BAND_HEIGHT = 34.0, 26.0
-AXIS_Y = 76.0
-ROW_HEIGHT = 25.0
+WIDTH = 440.0
+LEFT, RIGHT = 10.0, 46.0
+LABEL_FONT = 10.5
+MIN_FONT = 10.0
+CHAR_WIDTH = 0.56
+"""Average width of a character, in ems, to keep labels apart and inside the picture."""
+LABEL_ROW = 15.0
+BAND_HEIGHT = 22.0
 WEEKS_PER_MONTH = 52 / 12
-CHAR_WIDTH = 5.3
-"""Average width of a character at the milestone font size, to keep labels inside."""
 
 
 @dataclass(frozen=True)
@@ -60,74 +66,99 @@ def plan_sessions(protocol: Protocol) -> tuple[list[_Session], list[_Band]]:
     return sessions, bands
 
 
-def timeline_svg(protocol: Protocol, colors: Colors, font_family: str) -> Markup:
-    """Return the timeline as inline SVG markup, sized to the width of its container."""
+def _width(text: str, size: float) -> float:
+    return len(text) * size * CHAR_WIDTH
+
+
+def _rows(spans: list[tuple[float, float]], gap: float = 8.0) -> list[int]:
+    """The first row where each label (left, right) overlaps no earlier one."""
+    ends: list[float] = []
+    rows = []
+    for left, right in spans:
+        for row, end in enumerate(ends):
+            if left >= end + gap:
+                ends[row] = right
+                rows.append(row)
+                break
+        else:
+            ends.append(right)
+            rows.append(len(ends) - 1)
+    return rows
+
+
+def _fit(left: float, width: float) -> float:
+    """A label's left edge, moved inside the picture."""
+    return round(max(LEFT, min(left, WIDTH - 4 - width)), 2)
+
+
+def timeline_svg(protocol: Protocol, reviews: list[Duration], colors: Colors,
+                 font_family: str) -> Markup:
+    """The timeline as inline SVG: phases above the sessions, reviews below the months."""
     sessions, bands = plan_sessions(protocol)
-    end = max([sessions[-1].week + 1] + [m.at.weeks[1] for m in protocol.milestones])
+    end = max([sessions[-1].week + 1] + [review.weeks[1] for review in reviews])
     months = int(end / WEEKS_PER_MONTH) + 1
     scale = (WIDTH - LEFT - RIGHT) / (months * WEEKS_PER_MONTH)
 
     def x(week: float) -> float:
         return round(LEFT + week * scale, 2)
 
-    rows = _stack([(x(m.at.weeks[0]), x(m.at.weeks[1])) for m in protocol.milestones])
-    height = AXIS_Y + 26 + ROW_HEIGHT * (max(rows, default=-1) + 1)
+    titles = [f"{band.title}: {band.cadence}" for band in bands]
+    band_spans = []
+    for band, title in zip(bands, titles, strict=True):
+        left = _fit(x(band.start) - 8, _width(title, LABEL_FONT))
+        band_spans.append((left, left + _width(title, LABEL_FONT)))
+    band_rows = _rows(band_spans)
+    band_top = 6 + LABEL_ROW * (max(band_rows) + 1)
+    axis = band_top + BAND_HEIGHT + 16
+    review_labels = [("Last check: go on, or stop" if index == len(reviews) - 1
+                      else "Progress check") + f" ({review})"
+                     for index, review in enumerate(reviews)]
+    review_spans = []
+    for review, label in zip(reviews, review_labels, strict=True):
+        left = _fit(x(review.weeks[0]) - 6, _width(label, LABEL_FONT))
+        review_spans.append((left, left + _width(label, LABEL_FONT)))
+    review_rows = _rows(review_spans)
+    reviews_top = axis + 40
+    height = reviews_top + LABEL_ROW * (max(review_rows, default=-1) + 1) + 4
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH:g} {height:g}" '
-        f'class="timeline" role="img" font-family="{escape(font_family)}" font-size="11" '
-        f'fill="{colors.ink}">',
-        f"<title>{escape(protocol.name)}: treatment timeline</title>",
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH:g}pt" height="{height:g}pt" '
+        f'viewBox="0 0 {WIDTH:g} {height:g}" class="timeline" role="img" '
+        f'aria-label="{escape(protocol.name)}: your sessions and reviews" '
+        f'font-family="{escape(font_family)}" font-size="{LABEL_FONT}" fill="{colors.ink}">',
+        f"<title>{escape(protocol.name)}: your sessions and reviews</title>",
     ]
-    for band in bands:
-        left, right = x(band.start) - 9, x(band.end) + 9
-        parts.append(f'<rect x="{left}" y="{BAND_TOP}" width="{round(right - left, 2)}" '
-                     f'height="{BAND_HEIGHT}" rx="13" fill="{colors.band}"/>')
-        parts.append(f'<text x="{left + 2}" y="{BAND_TOP - 18}" font-weight="700">'
-                     f"{escape(band.title)}</text>")
-        parts.append(f'<text x="{left + 2}" y="{BAND_TOP - 5}" fill="{colors.muted}">'
-                     f"{escape(band.cadence)}</text>")
-    middle = BAND_TOP + BAND_HEIGHT / 2
+    for band, title, (left, _), row in zip(bands, titles, band_spans, band_rows, strict=True):
+        start, stop = x(band.start) - 8, x(band.end) + 8
+        parts.append(f'<rect x="{start}" y="{band_top}" width="{round(stop - start, 2)}" '
+                     f'height="{BAND_HEIGHT}" rx="11" fill="{colors.band}"/>')
+        name, _, cadence = title.partition(": ")
+        parts.append(f'<text x="{left}" y="{6 + LABEL_ROW * row + 10}">'
+                     f'<tspan font-weight="700">{escape(name)}:</tspan> {escape(cadence)}</text>')
+    middle = band_top + BAND_HEIGHT / 2
     for session in sessions:
         fill = "none" if session.optional else colors.accent
         dash = ' stroke-dasharray="2 1.5"' if session.optional else ""
-        parts.append(f'<circle cx="{x(session.week)}" cy="{middle}" r="6" fill="{fill}" '
-                     f'stroke="{colors.accent}" stroke-width="1.6"{dash}/>')
-    parts.append(f'<line x1="{LEFT}" y1="{AXIS_Y}" x2="{WIDTH - RIGHT}" y2="{AXIS_Y}" '
+        parts.append(f'<circle cx="{x(session.week)}" cy="{middle}" r="5" fill="{fill}" '
+                     f'stroke="{colors.accent}" stroke-width="1.4"{dash}/>')
+    parts.append(f'<line x1="{LEFT}" y1="{axis}" x2="{WIDTH - RIGHT}" y2="{axis}" '
                  f'stroke="{colors.muted}" stroke-width="1"/>')
     for month in range(months + 1):
         tick = x(month * WEEKS_PER_MONTH)
-        parts.append(f'<line x1="{tick}" y1="{AXIS_Y - 4}" x2="{tick}" y2="{AXIS_Y + 4}" '
+        parts.append(f'<line x1="{tick}" y1="{axis - 4}" x2="{tick}" y2="{axis + 4}" '
                      f'stroke="{colors.muted}" stroke-width="1"/>')
-        label = "Start" if month == 0 else f"Month {month}"
-        anchor = "start" if month == 0 else "end" if month == months else "middle"
-        parts.append(f'<text x="{tick}" y="{AXIS_Y + 17}" text-anchor="{anchor}" '
-                     f'font-size="9.5" fill="{colors.muted}">{label}</text>')
-    for milestone, row in zip(protocol.milestones, rows, strict=True):
-        left, right = x(milestone.at.weeks[0]), x(milestone.at.weeks[1])
-        top = AXIS_Y + 26 + ROW_HEIGHT * row
-        parts.append(f'<rect x="{left}" y="{top}" width="{max(round(right - left, 2), 4)}" '
-                     f'height="6" rx="3" fill="{colors.accent}"/>')
-        label = f"{milestone.at}: {milestone.label}"
-        text_x = max(LEFT, min(left, WIDTH - RIGHT - len(label) * CHAR_WIDTH))
-        parts.append(f'<text x="{round(text_x, 2)}" y="{top + 19}" font-size="10">'
-                     f'<tspan font-weight="700">{escape(str(milestone.at))}:</tspan> '
-                     f"{escape(milestone.label)}</text>")
+        label = "Start" if month == 0 else f"{month} months" if month == months else str(month)
+        anchor = "start" if month == 0 else "middle"
+        if month == months:
+            tick += _width(" months", MIN_FONT) / 2
+        parts.append(f'<text x="{tick}" y="{axis + 17}" text-anchor="{anchor}" '
+                     f'font-size="{MIN_FONT}" fill="{colors.muted}">{label}</text>')
+    for review, label, (left, _), row in zip(reviews, review_labels, review_spans, review_rows,
+                                             strict=True):
+        at = x(review.weeks[0])
+        top = reviews_top + LABEL_ROW * row
+        parts.append(f'<path d="M{at} {axis - 7} l6 7 l-6 7 l-6 -7 z" fill="{colors.ink}"/>')
+        parts.append(f'<line x1="{at}" y1="{axis + 22}" x2="{at}" y2="{top - 10}" '
+                     f'stroke="{colors.ink}" stroke-width="0.8" stroke-dasharray="2 2"/>')
+        parts.append(f'<text x="{left}" y="{top}" font-weight="700">{escape(label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
-
-
-def _stack(spans: list[tuple[float, float]], label_width: float = 250.0) -> list[int]:
-    """Give each milestone the first row where its label does not overlap another."""
-    ends: list[float] = []
-    rows = []
-    for left, _right in spans:
-        for row, end in enumerate(ends):
-            if left > end:
-                ends[row] = left + label_width
-                rows.append(row)
-                break
-        else:
-            ends.append(left + label_width)
-            rows.append(len(ends) - 1)
-    return rows
-

@@ -2,8 +2,11 @@
 
 The layout decides where fields go, never fixed coordinates: an element whose
 id starts with ``sig-`` becomes an empty signature field over its box (named
-``sig_patient`` for ``sig-patient``), and the box with id ``page-initials``
-(in a running footer) becomes a text field ``initials_page_N`` on every page.
+``sig_patient`` for ``sig-patient``), the box with id ``page-initials`` (in a
+running footer) becomes a text field ``initials_page_N`` on every page, and the
+boxes ``page-name`` and ``page-dob`` (in a running header) become more places of
+the ``patient_name`` and ``patient_dob`` fields: one field, shown on every page,
+so a name typed once appears on each, and loose printed pages can be matched.
 The update also mends WeasyPrint's radio groups, whose buttons it writes as
 fields of their own, and it is reproducible: no clock and no random file id.
 """
@@ -21,6 +24,8 @@ from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
 SIGNATURE_PREFIX = "sig-"
 INITIALS_ID = "page-initials"
+REPEATED_FIELDS = {"page-name": "patient_name", "page-dob": "patient_dob"}
+"""Boxes of a running header, and the text field each shows again on its page."""
 PT_PER_PX = 0.75
 
 Box = tuple[float, float, float, float]
@@ -64,6 +69,11 @@ def finish_pdf(pdf: bytes, pages: list[PageLayout]) -> bytes:
     """Add signature and initials fields where the layout put their boxes."""
     writer = _ReproducibleWriter(BytesIO(pdf))
     _mend_radio_groups(writer)
+    for anchor, name in REPEATED_FIELDS.items():
+        places = [(index, page.rectangle(anchor)) for index, page in enumerate(pages)
+                  if anchor in page.anchors]
+        if places:
+            _show_again(writer, name, places)
     for number, page in enumerate(pages, start=1):
         if INITIALS_ID in page.anchors:
             _add_text_field(writer, number - 1, f"initials_page_{number}",
@@ -79,7 +89,8 @@ def finish_pdf(pdf: bytes, pages: list[PageLayout]) -> bytes:
 
 
 def _is_field(anchor: str) -> bool:
-    return anchor == INITIALS_ID or anchor.startswith(SIGNATURE_PREFIX)
+    return (anchor == INITIALS_ID or anchor in REPEATED_FIELDS
+            or anchor.startswith(SIGNATURE_PREFIX))
 
 
 def _acroform(writer: IncrementalPdfFileWriter) -> generic.DictionaryObject:
@@ -148,21 +159,59 @@ def _key(reference: object) -> tuple[int, int] | int:
     return id(reference)
 
 
-def _add_text_field(writer: IncrementalPdfFileWriter, page_index: int, name: str,
-                    box: Box) -> None:
+FIELD_KEYS = ("/FT", "/T", "/TU", "/Ff", "/V", "/DV")
+"""What belongs to a field rather than to one of its widgets."""
+
+
+def _show_again(writer: IncrementalPdfFileWriter, name: str,
+                places: list[tuple[int, Box]]) -> None:
+    """Give the text field ``name`` a widget at each (page index, box) in ``places``.
+
+    WeasyPrint writes a field and its one widget as one dictionary; it becomes a
+    field whose first kid is that widget, and the new widgets are its other kids.
+    """
+    form = _acroform(writer)
+    fields = form["/Fields"]
+    found = next(((index, ref) for index, ref in enumerate(fields)
+                  if str(ref.get_object().get("/T", "")) == name), None)
+    if found is None:
+        return  # a clinic template without this field: nothing to show again
+    index, ref = found
+    widget = ref.get_object()
+    appearance = widget.get("/DA", _text_appearance(form))
+    if "/Kids" in widget:
+        parent_ref, kids = ref, widget["/Kids"]
+    else:
+        parent = generic.DictionaryObject({key: widget[key] for key in FIELD_KEYS
+                                           if key in widget})
+        parent[generic.NameObject("/DA")] = appearance
+        kids = generic.ArrayObject([ref])
+        parent[generic.NameObject("/Kids")] = kids
+        parent_ref = writer.add_object(parent)
+        for key in FIELD_KEYS:
+            widget.pop(key, None)
+        widget[generic.NameObject("/Parent")] = parent_ref
+        writer.update_container(widget)
+        fields[index] = parent_ref
+        writer.update_container(fields)
+    for page_index, box in places:
+        kids.append(_add_widget(writer, page_index, box, {
+            "/Parent": parent_ref, "/DA": generic.TextStringObject(str(appearance))}))
+    writer.update_container(parent_ref.get_object())
+
+
+def _add_widget(writer: IncrementalPdfFileWriter, page_index: int, box: Box,
+                entries: Mapping[str, generic.PdfObject]) -> generic.IndirectObject:
+    """A widget annotation at ``box`` on a page, with the field ``entries`` given."""
     page_ref = writer.find_page_for_modification(page_index)[0]
     page = page_ref.get_object()
-    form = _acroform(writer)
     widget = writer.add_object(generic.DictionaryObject({
         generic.NameObject("/Type"): generic.NameObject("/Annot"),
         generic.NameObject("/Subtype"): generic.NameObject("/Widget"),
-        generic.NameObject("/FT"): generic.NameObject("/Tx"),
-        generic.NameObject("/T"): generic.TextStringObject(name),
-        generic.NameObject("/TU"): generic.TextStringObject("Patient's initials"),
         generic.NameObject("/Rect"): generic.ArrayObject(generic.FloatObject(v) for v in box),
         generic.NameObject("/F"): generic.NumberObject(4),
         generic.NameObject("/P"): page_ref,
-        generic.NameObject("/DA"): _text_appearance(form),
+        **{generic.NameObject(key): value for key, value in entries.items()},
     }))
     if "/Annots" not in page:
         page["/Annots"] = generic.ArrayObject()
@@ -170,6 +219,18 @@ def _add_text_field(writer: IncrementalPdfFileWriter, page_index: int, name: str
     annotations = page["/Annots"]
     annotations.append(widget)
     writer.update_container(annotations)
+    return widget
+
+
+def _add_text_field(writer: IncrementalPdfFileWriter, page_index: int, name: str,
+                    box: Box) -> None:
+    form = _acroform(writer)
+    widget = _add_widget(writer, page_index, box, {
+        "/FT": generic.NameObject("/Tx"),
+        "/T": generic.TextStringObject(name),
+        "/TU": generic.TextStringObject("Patient's initials"),
+        "/DA": _text_appearance(form),
+    })
     fields = form["/Fields"]
     fields.append(widget)
     writer.update_container(fields)

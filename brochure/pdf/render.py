@@ -92,7 +92,7 @@ def render_pdf(html: str, root: Path, theme: Theme, released: date) -> tuple[byt
             document = HTML(string=html, base_url=root.resolve().as_uri() + "/",
                             url_fetcher=fetcher).render(font_config=_font_config(root, theme),
                                                         pdf_forms=True)
-            pdf = document.write_pdf(pdf_tags=True)
+            pdf = document.write_pdf(pdf_tags=True, custom_metadata=True)
             pages = [PageLayout(page.height, page.anchors) for page in document.pages]
             if needs_finishing(pages):
                 pdf = finish_pdf(pdf, pages)
