@@ -85,3 +85,22 @@ def prescription_findings(printed: PrintedDocument, names: list[str], locate: Lo
         if labelled:
             yield Finding(locate(labelled), "rx.listed",
                           f"names the prescription-only medicine '{name}', labelled as such")
+
+
+NO_DOWNTIME = re.compile(r"\bno (?:down ?time|time off|restrictions?)\b", re.IGNORECASE)
+
+
+def downtime_findings(printed: PrintedDocument, aftercare_limits: bool, locate: Locate,
+                      ) -> Iterator[Finding]:
+    """Each sentence that promises no downtime in a document whose aftercare lists limits."""
+    if not aftercare_limits:
+        return
+    for block in printed.blocks:
+        for sentence in sentences(block.text):
+            match = NO_DOWNTIME.search(sentence)
+            if match:
+                yield Finding(locate(sentence), "consistency.downtime",
+                              f'"{match.group()}" contradicts the aftercare steps, which list '
+                              f'days of limits: "{sentence}"',
+                              "say what the patient can do straight away, and point to the "
+                              "steps for the days after")

@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 from ..documents.html import render_html
 from ..errors import Location, relative_name
 from ..project import ClinicSite, Project
-from .claims import claim_findings, prescription_findings
+from .claims import claim_findings, downtime_findings, prescription_findings
 from .findings import DocumentScore, Finding, SectionScore
-from .pemat import pemat_items
+from .pemat import long_lists, pemat_items
 from .printed import Block, PrintedDocument, read_printed
 from .provenance import SourceIndex
 from .readability import Grade, grade
@@ -71,8 +71,10 @@ def check_document(project: Project, site: ClinicSite, document: str, language: 
             f"{whole.flesch_kincaid:g}); the limit is {gate:g}. Hardest section: "
             f"'{hardest.title}' (SMOG {hardest.smog:g})", _PLAINER))
     findings.extend(claim_findings(printed, lists, locate))
+    findings.extend(downtime_findings(printed, bool(project.content.aftercare.steps), locate))
     if document == "brochure":
         findings.extend(prescription_findings(printed, _prescription_names(project), locate))
+    findings.extend(long_lists(printed, locate))
     items, item_findings = pemat_items(printed, lists, locate)
     findings.extend(item_findings)
     score = DocumentScore(site.slug, document, language, whole.smog, whole.flesch_kincaid,
@@ -120,11 +122,11 @@ def _pemat_gate(score: DocumentScore, minimum: int, where: Location) -> Iterator
     for domain in ("understandability", "actionability"):
         percent = score.pemat_percent(domain)
         if percent is not None and percent < minimum:
-            missed = ", ".join(item.id for item in score.pemat
+            missed = ", ".join(f"{item.number} {item.id}" for item in score.pemat
                                if item.domain == domain and item.met is False)
             yield Finding(where, f"pemat.{domain}",
-                          f"PEMAT-P {domain} is {percent:g} %, below {minimum} %; "
-                          f"items not met: {missed}",
+                          f"PEMAT-P {domain} is {percent:g} % of the items the program judged, "
+                          f"below {minimum} %; items not met: {missed}",
                           "see the pemat.item findings for where each item fails")
 
 

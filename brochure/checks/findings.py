@@ -23,6 +23,17 @@ class Rule:
 RULES = {rule.id: rule for rule in (
     Rule("input.invalid", "error", "Input files are valid",
          "Every YAML file matches its schema and every id it names exists."),
+    Rule("scope.nowhere", "error", "Every content item applies to some protocol",
+         "An item limited to protocols or ingredients that no protocol can give is never "
+         "printed: name a protocol that can give it, or remove it."),
+    Rule("scope.missing", "error", "Every protocol has an item for each required part",
+         "After the items that do not apply are left out, each part a document needs (the "
+         "evidence, the risks, the steps...) still has an item for every protocol."),
+    Rule("scope.route", "error", "Evidence is cited only for protocols of the route it studied",
+         "A study of injections is not evidence about microneedling: limit the item to the "
+         "protocols of that route, and say for the others that no study has measured it."),
+    Rule("consistency.downtime", "error", "No 'no downtime' where aftercare lists limits",
+         "A document that lists days of aftercare limits may not say there is no downtime."),
     Rule("consent.element", "error", "The consent form has every element of consent",
          "C1-C16 of clinical-facts.md: procedure, products, risks, alternatives, rights, "
          "signatures."),
@@ -46,12 +57,16 @@ RULES = {rule.id: rule for rule in (
          "For the reviewer: each prescription-only medicine named, and labelled as such."),
     Rule("jargon.undefined", "warning", "Medical terms are explained where first used",
          "Explain the term in plain words in the same or the next sentence."),
-    Rule("pemat.item", "warning", "PEMAT-P items a program can check",
+    Rule("lists.long", "warning", "Lists have seven items or fewer",
+         "CDC Clear Communication Index: a reader holds about seven items at once."),
+    Rule("pemat.item", "warning", "PEMAT-P items a program can judge",
          "See the item's message; each failed item lowers the PEMAT score."),
     Rule("pemat.understandability", "error", "PEMAT-P understandability meets the gate",
-         "The clinic's pemat_min, 70 % by default (AHRQ 2013)."),
+         "The clinic's pemat_min, 70 % by default (AHRQ 2013), over the items the program "
+         "judged."),
     Rule("pemat.actionability", "error", "PEMAT-P actionability meets the gate",
-         "The clinic's pemat_min, 70 % by default (AHRQ 2013)."),
+         "The clinic's pemat_min, 70 % by default (AHRQ 2013), over the items the program "
+         "judged."),
 )}
 
 
@@ -92,10 +107,10 @@ class Finding:
 
     @classmethod
     def from_problem(cls, problem: Problem, rule: str, clinic: str = "") -> Finding:
-        """A finding for an input or consent problem."""
+        """A finding for an input or consent problem; its own rule, if it has one, wins."""
         key = f"{problem.key}: " if problem.key else ""
         message = problem.message.removeprefix(f"[{clinic}] ")
-        return cls(problem.location, rule, f"{key}{message}", clinic=clinic)
+        return cls(problem.location, problem.rule or rule, f"{key}{message}", clinic=clinic)
 
 
 @dataclass(frozen=True)
@@ -111,13 +126,17 @@ class SectionScore:
 
 @dataclass(frozen=True)
 class ItemResult:
-    """One PEMAT-P item: met, not met, or not applicable (``None``)."""
+    """One PEMAT-P item: met, not met, or not applicable (``None``); or, when not
+    ``judged``, left to a person."""
 
     id: str
     domain: Literal["understandability", "actionability"]
     title: str
     met: bool | None
     detail: str = ""
+    number: int = 0
+    """The item's number in PEMAT-P (1-26; 13 and 14 are for audio and video only)."""
+    judged: bool = True
 
 
 @dataclass(frozen=True)
@@ -134,12 +153,21 @@ class DocumentScore:
     sections: list[SectionScore]
     pemat: list[ItemResult]
 
+    def pemat_counts(self, domain: str) -> tuple[int, int]:
+        """(met, applicable) over the items of ``domain`` the program judged."""
+        applicable = [item for item in self.pemat
+                      if item.domain == domain and item.judged and item.met is not None]
+        return sum(bool(item.met) for item in applicable), len(applicable)
+
     def pemat_percent(self, domain: str) -> float | None:
-        """The share of applicable items met, in per cent; ``None`` when none applies."""
-        applicable = [item for item in self.pemat if item.domain == domain and item.met is not None]
-        if not applicable:
-            return None
-        return round(100 * sum(bool(item.met) for item in applicable) / len(applicable), 1)
+        """The share of the judged, applicable items met, in per cent; ``None`` when none."""
+        met, applicable = self.pemat_counts(domain)
+        return round(100 * met / applicable, 1) if applicable else None
+
+    @property
+    def pemat_for_a_person(self) -> list[int]:
+        """The numbers of the PEMAT-P items the program cannot judge."""
+        return [item.number for item in self.pemat if not item.judged]
 
 
 @dataclass

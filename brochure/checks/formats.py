@@ -15,14 +15,20 @@ def format_text(report: CheckReport, clinics: int) -> str:
     """Findings one per line (file:line:col, severity, rule, message, suggestion), then scores."""
     lines = [str(finding) for finding in report.findings]
     if report.scores:
-        lines += ["", "Scores (SMOG gates, Flesch-Kincaid reported; PEMAT-P items a program "
-                      "can check):"]
+        lines += ["", "Scores (SMOG gates, Flesch-Kincaid reported; PEMAT-P over the items the "
+                      "program judged):"]
         for score in report.scores:
             label = f"{score.document}.{score.language}"
             lines.append(f"  {score.clinic:<28} {label:<12} "
                          f"SMOG {score.smog:>4.1f}  FK {score.flesch_kincaid:>4.1f}  "
                          f"PEMAT understandability {_percent(score, 'understandability')}, "
                          f"actionability {_percent(score, 'actionability')}")
+        person = report.scores[0].pemat_for_a_person
+        if person:
+            lines += ["", f"PEMAT-P: the program judged {24 - len(person)} of the 24 items; "
+                          f"items {', '.join(map(str, person))} need a person, so these "
+                          "percentages are not the full PEMAT-P score (see "
+                          "docs/pemat-scores.md for one made by reading the pages)."]
     lines += ["", summary_line(report, clinics)]
     return "\n".join(lines)
 
@@ -105,6 +111,9 @@ def _score_json(score: DocumentScore) -> dict[str, Any]:
         "sentences": score.sentences,
         "pemat": {"understandability": score.pemat_percent("understandability"),
                   "actionability": score.pemat_percent("actionability"),
+                  "scored_over": "the items the program judged; the others need a person",
+                  "judged": [item.number for item in score.pemat if item.judged],
+                  "needs_a_person": score.pemat_for_a_person,
                   "items": [asdict(item) for item in score.pemat]},
         "sections": [{"title": section.title, "file": section.location.file,
                       "line": section.location.line, "smog": section.smog,
@@ -114,8 +123,8 @@ def _score_json(score: DocumentScore) -> dict[str, Any]:
 
 
 def _percent(score: DocumentScore, domain: str) -> str:
-    value = score.pemat_percent(domain)
-    return "n/a" if value is None else f"{value:g} %"
+    met, applicable = score.pemat_counts(domain)
+    return "n/a" if not applicable else f"{100 * met / applicable:.3g} % ({met} of {applicable})"
 
 
 def _plural(count: int, noun: str) -> str:

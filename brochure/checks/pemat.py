@@ -1,9 +1,12 @@
-"""The PEMAT-P items a program can check on a printed document (AHRQ 2013).
+"""PEMAT-P (AHRQ 2013) on a printed document: the items a program can judge, and the rest.
 
-Each item is met, not met, or does not apply; a document's understandability
-and actionability scores are the share of applicable items met. Items that
-need a person (is the purpose evident? is anything distracting?) are not
-scored here, so these scores check the structure, not the whole of PEMAT-P.
+PEMAT-P has 24 items, 17 on understandability and 7 on actionability. A
+program can judge 11 of them from a document's structure (a summary, headings,
+defined terms, numbered steps...); the other 13 (is the purpose evident? are
+the words everyday ones? are the numbers clear?) need a person. Each judged
+item is met, not met, or does not apply; the scores here are the share of the
+judged, applicable items met, and say so. A full scoring by people is recorded
+in docs/pemat-scores.md.
 """
 
 from __future__ import annotations
@@ -51,16 +54,22 @@ class _Document:
 
 def pemat_items(printed: PrintedDocument, lists: WordLists, locate: Locate
                 ) -> tuple[list[ItemResult], list[Finding]]:
-    """Every item's result, and a located finding for each thing that fails one."""
+    """Every item's result (those that need a person are not judged), and a located finding
+    for each thing that fails a judged one."""
     document = _Document(printed, lists, locate)
     results, findings = [], []
-    for item_id, domain, title, check in ITEMS:
+    for number, item_id, domain, title, check in ITEMS:
+        if check is None:
+            results.append(ItemResult(item_id, domain, title, None,  # type: ignore[arg-type]
+                                      number=number, judged=False))
+            continue
         problems = list(check(document))
         met = None if problems == [None] else not problems
         located = [problem for problem in problems if problem is not None]
         findings.extend(located)
         detail = located[0].message if located else ""
-        results.append(ItemResult(item_id, domain, title, met, detail))  # type: ignore[arg-type]
+        results.append(ItemResult(item_id, domain, title, met,  # type: ignore[arg-type]
+                                  detail, number=number))
     return results, findings
 
 
@@ -160,13 +169,15 @@ def _informative_headings(document: _Document) -> Iterator[Finding | None]:
                             block.text, "name what the part tells the reader")
 
 
-def _short_lists(document: _Document) -> Iterator[Finding | None]:
-    for printed_list in document.printed.lists:
+def long_lists(printed: PrintedDocument, locate: Locate) -> Iterator[Finding]:
+    """Lists of more than seven items (CDC Clear Communication Index), each where it starts."""
+    for printed_list in printed.lists:
         if len(printed_list.items) > MAX_LIST_ITEMS:
             first = printed_list.items[0].plain
-            yield _item(document, f"a list of {len(printed_list.items)} items (at most "
-                                  f"{MAX_LIST_ITEMS}) starting \"{first}\"", first,
-                        "split it into shorter lists under their own headings")
+            yield Finding(locate(first), "lists.long",
+                          f"a list of {len(printed_list.items)} items (at most "
+                          f"{MAX_LIST_ITEMS}) starting \"{first}\"",
+                          "split it into shorter lists under their own headings")
 
 
 def _captions(document: _Document) -> Iterator[Finding | None]:
@@ -259,23 +270,54 @@ def _text(element: Element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
-ITEMS: tuple[tuple[str, str, str, Check], ...] = (
-    ("summary", "understandability", "The material provides a summary", _summary),
-    ("terms-defined", "understandability", "Medical terms are defined where first used",
+PemItem = tuple[int, str, str, str, "Check | None"]
+
+ITEMS: tuple[PemItem, ...] = (
+    (1, "purpose", "understandability", "The material makes its purpose completely evident",
+     None),
+    (2, "no-distraction", "understandability",
+     "The material does not include information that distracts from its purpose", None),
+    (3, "everyday-words", "understandability", "The material uses common, everyday language",
+     None),
+    (4, "terms-defined", "understandability", "Medical terms are defined where first used",
      _terms_defined),
-    ("short-sections", "understandability", "The material is broken into short sections",
+    (5, "active-voice", "understandability", "The material uses the active voice", None),
+    (6, "clear-numbers", "understandability",
+     "Numbers appearing in the material are clear and easy to understand", None),
+    (7, "no-calculations", "understandability",
+     "The material does not expect the user to perform calculations", None),
+    (8, "short-sections", "understandability", "The material is broken into short sections",
      _short_sections),
-    ("informative-headings", "understandability", "Section headings are informative",
+    (9, "informative-headings", "understandability", "Section headings are informative",
      _informative_headings),
-    ("short-lists", "understandability", "Lists have seven items or fewer", _short_lists),
-    ("captions", "understandability", "Visual aids have captions", _captions),
-    ("tables", "understandability", "Tables have row or column headings", _tables),
-    ("visual-cues", "understandability", "Visual cues draw attention to key points",
+    (10, "logical-order", "understandability",
+     "The material presents information in a logical sequence", None),
+    (11, "summary", "understandability", "The material provides a summary", _summary),
+    (12, "visual-cues", "understandability", "Visual cues draw attention to key points",
      _visual_cues),
-    ("action", "actionability", "At least one action the reader can take", _action),
-    ("speaks-to-you", "actionability", "The material addresses the reader as 'you'",
+    (15, "visual-aids", "understandability",
+     "Visual aids are used whenever they could make content easier to understand", None),
+    (16, "aids-reinforce", "understandability",
+     "Visual aids reinforce rather than distract from the content", None),
+    (17, "captions", "understandability", "Visual aids have clear titles or captions",
+     _captions),
+    (18, "clear-illustrations", "understandability",
+     "Illustrations and photographs are clear and uncluttered", None),
+    (19, "tables", "understandability", "Tables have short, clear row or column headings",
+     _tables),
+    (20, "action", "actionability", "At least one action the reader can take", _action),
+    (21, "speaks-to-you", "actionability", "The material addresses the reader as 'you'",
      _speaks_to_you),
-    ("numbered-steps", "actionability", "Actions are broken into numbered steps",
+    (22, "numbered-steps", "actionability", "Actions are broken into numbered steps",
      _numbered_steps),
-    ("tangible-tool", "actionability", "A tangible tool such as a checklist", _tangible_tool),
+    (23, "tangible-tool", "actionability", "A tangible tool such as a checklist",
+     _tangible_tool),
+    (24, "calculation-help", "actionability",
+     "Simple instructions or examples show how to do any calculation", None),
+    (25, "using-charts", "actionability",
+     "The material explains how to use its charts, tables or diagrams to act", None),
+    (26, "aids-for-action", "actionability",
+     "Visual aids are used whenever they could make it easier to act", None),
 )
+"""Every PEMAT-P item: its number, id, domain, title, and the check that judges it (None:
+it needs a person)."""
