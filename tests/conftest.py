@@ -31,7 +31,8 @@ REPO = Path(__file__).resolve().parent.parent
 """The repository: only ever read, never written."""
 
 CLINICS = ("harbor-hair-clinic", "lumen-dermatology")
-DOCUMENTS = ("brochure", "consent")
+DOCUMENTS = ("aftercare", "brochure", "consent")
+"""Every document a clinic builds, in the order of their file names."""
 PAPER_POINTS = {"letter": (612.0, 792.0), "a4": (595.28, 841.89)}
 """Page sizes in PDF points, as the print shop expects them."""
 

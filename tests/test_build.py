@@ -41,8 +41,10 @@ from conftest import (
 )
 from pypdf import PdfReader
 
-from brochure.documents.context import effective_protocol
+from brochure.models.clinic import Clinic
+from brochure.models.content import Protocol
 from brochure.project import Project, load_project
+from brochure.scoping import effective_protocol
 from brochure.theme import long_date, short_date
 
 PAIRS = [(slug, document) for slug in CLINICS for document in DOCUMENTS]
@@ -100,10 +102,11 @@ def test_brochure_states_the_clinic_protocol(shipped: Built, shipped_project: Pr
     protocol = effective_protocol(shipped_project.content.protocols[site.clinic.protocol],
                                   site.clinic.overrides)
     text = pdf_text(shipped.pdf(slug))
-    expected = [site.clinic.name, site.clinic.phone, protocol.name, printed(protocol.anaesthesia)]
+    expected = [site.clinic.name, site.clinic.phone, protocol.name, *_numbing(site.clinic,
+                                                                              protocol)]
     if protocol.session_length is not None:
         expected.append(str(protocol.session_length))
-    expected += [str(milestone.at) for milestone in protocol.milestones]
+    expected += [str(review) for review in site.clinic.review.at]
     missing = [item for item in expected if not contains(text, item)]
     assert not missing, f"not in the brochure of {slug}: {missing}"
     for phase in protocol.phases:
@@ -114,37 +117,50 @@ def test_brochure_states_the_clinic_protocol(shipped: Built, shipped_project: Pr
         assert contains(text, f"at least {protocol.minimum_sessions}", ignore_case=True)
 
 
+def _numbing(clinic: Clinic, protocol: Protocol) -> list[str]:
+    """What a document must say of numbing: the clinic's product and its time, or the
+    protocol's words for a clinic that does not numb."""
+    if clinic.numbing is not None:
+        return [clinic.numbing.product, str(clinic.numbing.wait)]
+    assert protocol.without_numbing is not None
+    return [printed(protocol.without_numbing)]
+
+
 def test_harbor_brochure_states_the_injection_facts(shipped: Built) -> None:
-    """Seed facts: 20-minute sessions every 2 weeks, at least 10, results at 2 to 3 and 3 to 6
-    months, no numbing (ranges are printed with an en dash)."""
+    """Seed facts: 20-minute sessions every 2 weeks, at least 10, no numbing; the clinic's
+    reviews at 3 and 6 months; 10 to 11 sessions at $350 make $3,500 to $3,850."""
     text = pdf_text(shipped.pdf("harbor-hair-clinic"))
-    for fact in ("Harbor Hair Clinic", "+1 (207) 555-0142", "20 minutes", "2\N{EN DASH}3 months",
-                 "3\N{EN DASH}6 months"):
+    for fact in ("Harbor Hair Clinic", "+1 (207) 555-0142", "20 minutes",
+                 "3 months and 6 months", "$3,500\N{EN DASH}$3,850", "$350"):
         assert contains(text, fact), fact
     assert contains(text, "every 2 weeks", ignore_case=True)
     assert contains(text, "at least 10", ignore_case=True)
     assert contains(text, "no numbing", ignore_case=True)
+    assert not contains(text, "2\N{EN DASH}3 months results"), "a milestone no study supports"
 
 
 def test_lumen_brochure_states_the_microneedling_facts(shipped: Built) -> None:
-    """Seed facts: numbing cream 10 to 15 minutes before; 3 to 4 weekly, then 3 to 4
-    every 2 weeks; change after 2 to 3 sessions."""
+    """Seed facts: 3 to 4 weekly, then 3 to 4 every 2 weeks; the clinic's EMLA cream and its
+    hour; 6 to 8 sessions at £180 make £1,080 to £1,440. Not the seed's "10 to 15 minutes" of
+    numbing, nor its "change after 2 to 3 sessions", nor "no downtime"."""
     text = pdf_text(shipped.pdf("lumen-dermatology"))
-    for fact in ("Lumen Dermatology", "+44 117 496 0123", "10\N{EN DASH}15 minutes",
-                 "2\N{EN DASH}3 sessions"):
+    for fact in ("Lumen Dermatology", "+44 117 496 0123", "EMLA", "1 hour",
+                 "\N{POUND SIGN}1,080\N{EN DASH}\N{POUND SIGN}1,440"):
         assert contains(text, fact), fact
     assert contains(text, "numbing cream", ignore_case=True)
     assert _plan_says(text, "3\N{EN DASH}4", "week")
     assert _plan_says(text, "3\N{EN DASH}4", "2 weeks")
-    assert not contains(text, "20 minutes")
+    for wrong in ("20 minutes", "10\N{EN DASH}15 minutes", "2\N{EN DASH}3 sessions",
+                  "no downtime"):
+        assert not contains(text, wrong, ignore_case=True), wrong
 
 
 def test_dates_follow_the_clinic_locale(shipped: Built, shipped_project: Project) -> None:
     """Dates are printed the way each clinic's readers write them: written out on the
     brochure's back page, short in every footer."""
     effective = shipped_project.content.meta.effective
-    for slug, written, short in (("harbor-hair-clinic", "November 1, 2026", "Nov 1, 2026"),
-                                 ("lumen-dermatology", "1 November 2026", "1 Nov 2026")):
+    for slug, written, short in (("harbor-hair-clinic", "December 1, 2026", "Dec 1, 2026"),
+                                 ("lumen-dermatology", "1 December 2026", "1 Dec 2026")):
         clinic = shipped_project.clinics[slug].clinic
         assert long_date(effective, clinic.locale or "en") == written
         assert contains(pdf_text(shipped.pdf(slug, "brochure")), written), slug
@@ -161,9 +177,9 @@ def test_consent_names_the_clinic_and_its_plan(shipped: Built, shipped_project: 
     protocol = effective_protocol(shipped_project.content.protocols[site.clinic.protocol],
                                   site.clinic.overrides)
     text = pdf_text(shipped.pdf(slug, "consent"))
-    for item in (site.clinic.name, site.clinic.phone, protocol.name,
-                 printed(protocol.anaesthesia)):
+    for item in (site.clinic.name, site.clinic.phone, *_numbing(site.clinic, protocol)):
         assert contains(text, item), item
+    assert contains(text, protocol.name, ignore_case=True)
     for phase in protocol.phases:
         assert _plan_says(text, str(phase.sessions), phase.interval.cadence), phase.name
 
@@ -183,7 +199,7 @@ def test_pdf_metadata(shipped: Built, shipped_project: Project, slug: str,
     assert info["/Author"] == clinic.name
     assert str(info.get("/Subject", "")).strip()
     assert str(info["/CreationDate"]).startswith("D:" + meta.effective.strftime("%Y%m%d"))
-    assert meta.effective.strftime("%Y%m%d") == "20261101"
+    assert meta.effective.strftime("%Y%m%d") == "20261201"
     catalog = reader.trailer["/Root"]
     assert catalog.get("/Lang") == meta.language == "en"
 
@@ -193,11 +209,12 @@ def test_brochure_bookmarks_follow_the_content_headings(shipped: Built,
                                                          shipped_project: Project,
                                                          slug: str) -> None:
     content = shipped_project.content
-    headings = [content.overview.heading, content.hair_loss.heading,
-                content.how_it_works.heading, content.preparation.heading,
-                content.aftercare.heading, content.contraindications.heading,
-                content.risks.heading, content.evidence.heading, content.alternatives.heading,
-                content.faq.heading, "Your treatment plan"]
+    headings = [content.overview.heading, "Is it for me?", content.diagnosis.heading,
+                content.hair_loss.heading, content.how_it_works.heading,
+                content.preparation.heading, content.aftercare.heading,
+                content.contraindications.heading, content.risks.heading,
+                content.evidence.heading, content.alternatives.heading,
+                "Your plan and its cost", content.red_flags.heading, "Sources"]
     titles = outline_titles(shipped.pdf(slug))
     missing = [heading for heading in headings if " ".join(heading.split()) not in titles]
     assert not missing, f"no bookmark for {missing}; bookmarks: {titles}"
@@ -305,8 +322,8 @@ def test_a_third_clinic_needs_only_a_folder(project: Path) -> None:
     edit(clinic_yaml, r"^phone:.*$", 'phone: "+1 (555) 010-7788"')
     edit(clinic_yaml, r"^protocol:.*$", "protocol: injection")
     edit(clinic_yaml, r"^paper:.*$", "paper: letter")
-    edit(clinic_yaml, r"^overrides:[ \t]*\n",
-         "overrides:\n  minimum_sessions: 12\n  session_length: 35 minutes\n")
+    edit(clinic_yaml, r"^(protocol: \w+\n)",
+         r"\1overrides:\n  minimum_sessions: 12\n  session_length: 35 minutes\n")
 
     result = build(project, "--clinic", "third-clinic", "--document", "brochure")
     assert result.exit_code == 0, result.output

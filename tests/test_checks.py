@@ -54,19 +54,19 @@ class Gap:
 # --- the bad inputs --------------------------------------------------------------------------
 
 
-def no_risk_for_injection(root: Path) -> Gap:
-    """Every risk limited to microneedling: none applies to Harbor's injection protocol."""
+def no_rare_risk_for_injection(root: Path) -> Gap:
+    """The rare risks of injections called uncommon: Harbor's form has no rare but serious
+    risk; Lumen's, with its own rare risk of microneedling, is complete."""
     path = root / "content.yaml"
     text = path.read_text(encoding="utf-8")
     start = text.index("\n  items:\n", text.index("\nrisks:\n"))
     end = text.index("\ncontraindications:\n")
-    block, count = re.subn(r"^(    - id: \w+\n)", r"\1      protocols: [microneedling]\n",
-                           text[start:end], flags=re.MULTILINE)
-    assert count >= 3
-    assert "protocols:" not in text[start:end], "test set-up: a risk already names protocols"
-    path.write_text(text[:start] + block + text[end:], encoding="utf-8")
-    return Gap("content.yaml", line_below(path, r"^protocols:$", r"^  injection:$"), "C6",
-               (HARBOR,))
+    items = re.split(r"(?m)^(?=    - id: )", text[start:end])
+    changed = [item.replace("      frequency: rare\n", "      frequency: uncommon\n")
+               if "protocols: [injection]" in item else item for item in items]
+    assert changed != items, "test set-up: no rare risk of injections"
+    path.write_text(text[:start] + "".join(changed) + text[end:], encoding="utf-8")
+    return Gap("content.yaml", line_below(path, r"^risks:$", r"^  items:$"), "C6", (HARBOR,))
 
 
 def contraindication_without_question(root: Path) -> Gap:
@@ -104,7 +104,7 @@ def no_witness_statement(root: Path) -> Gap:
 
 
 BAD_INPUTS: list[Callable[[Path], Gap]] = [
-    no_risk_for_injection, contraindication_without_question, no_voluntary_statement,
+    no_rare_risk_for_injection, contraindication_without_question, no_voluntary_statement,
     no_cooling_off_period, no_no_treatment_alternative, no_witness_statement]
 
 
@@ -157,7 +157,7 @@ def test_the_brochure_builds_when_only_the_consent_is_incomplete(project: Path) 
     assert brochure.is_file(), result.output
     assert len(PdfReader(brochure).pages) > 1
     assert not (project / "output" / HARBOR / "consent.en.pdf").exists()
-    assert "1 built, 1 failed" in result.output
+    assert "2 built, 1 failed" in result.output  # the brochure and the aftercare sheet
 
 
 def test_check_of_an_unknown_clinic_is_a_usage_error(shipped: Built) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 import os
 import re
 import subprocess
@@ -53,17 +54,18 @@ from pypdf.generic import DictionaryObject
 from weasyprint import HTML
 
 from brochure.build.inputs import input_digest
-from brochure.documents.context import effective_protocol
 from brochure.documents.html import render_html
+from brochure.models.base import Treatment
 from brochure.models.content import Contraindication, Protocol, Risk
 from brochure.pdf.fetcher import SandboxedFetcher
 from brochure.project import ClinicSite, Project, load_project
+from brochure.scoping import treatment_of
 from brochure.theme import short_date
 
 HARBOR, LUMEN = CLINICS
 PAIRS = [(slug, document) for slug in CLINICS for document in DOCUMENTS]
 SIGNATURES = ["sig_interpreter", "sig_patient", "sig_practitioner"]
-RISK_LABELS = {"common": "Common", "uncommon": "Uncommon", "rare": "Rare but serious"}
+RISK_LABELS = {"common": "Common", "uncommon": "Less common", "rare": "Rare but serious"}
 RADIO = 1 << 15
 """The /Ff bit of a radio button group."""
 PUSHBUTTON = 1 << 16
@@ -87,16 +89,14 @@ class Form:
 
 
 def form_of(project: Project, slug: str) -> Form:
+    """The clinic's form as the models describe it: only the items true for its treatment."""
     site = project.clinics[slug]
-    protocol_id = site.clinic.protocol
-    protocol = effective_protocol(project.content.protocols[protocol_id], site.clinic.overrides)
-    content = project.content
+    protocol, treatment = treatment_of(project.content, site.clinic)
     return Form(
-        site, protocol_id, protocol,
-        [risk for risk in content.risks.items
-         if risk.applies_to(protocol_id, protocol.ingredients)],
-        [item for item in content.contraindications.items
-         if item.applies_to(protocol_id, protocol.ingredients)])
+        site, site.clinic.protocol, protocol,
+        [risk for risk in project.content.risks.items if risk.applies_to(treatment)],
+        [item for item in project.content.contraindications.items
+         if item.applies_to(treatment)])
 
 
 def expected_fields(project: Project, slug: str, pages: int) -> dict[str, str]:
@@ -242,7 +242,7 @@ def laid_out_boxes(root: Path, slug: str) -> tuple[dict[str, tuple[int, Box]], i
 
 def assert_fields_over_their_boxes(pdf: Path, root: Path, slug: str) -> int:
     """Each /Sig field, and each page's initials field, lies over its laid-out box, on the
-    same page. Returns the (0-based) page of the signatures."""
+    same page. Returns the (0-based) page of the patient's signature."""
     reader = PdfReader(pdf)
     boxes, pages = laid_out_boxes(root, slug)
     assert len(reader.pages) == pages
@@ -265,9 +265,7 @@ def assert_fields_over_their_boxes(pdf: Path, root: Path, slug: str) -> int:
             wrong[name] = (f"field on page {widget.page + 1} at {_rounded(widget.rect)}",
                            f"box on page {page + 1} at {_rounded(box)}")
     assert not wrong, f"fields not over their boxes: {wrong}"
-    sig_pages = {signatures[name].page for name in SIGNATURES}
-    assert len(sig_pages) == 1
-    return sig_pages.pop()
+    return signatures["sig_patient"].page
 
 
 def _rounded(box: Box) -> tuple[float, ...]:
@@ -367,12 +365,14 @@ def test_screening_follows_the_clinic_ingredients(project: Path) -> None:
     path = project / "clinics" / HARBOR / "clinic.yaml"
     shared = load_project(project).content.protocols["injection"].ingredients
     mix = ", ".join([*shared, "dutasteride"])
-    edit(path, r"^overrides:\n", rf"overrides:\n  ingredients: [{mix}]\n")
+    edit(path, r"^(protocol: \w+\n)", rf"\1overrides:\n  ingredients: [{mix}]\n")
     changed = load_project(project)
     form = form_of(changed, HARBOR)
+    before = Treatment(protocol="injection", route="injected", ingredients=tuple(shared),
+                       numbing=False)
     added = {f"screen_{item.id}" for item in form.contraindications} - {
         f"screen_{item.id}" for item in changed.content.contraindications.items
-        if item.applies_to("injection", shared)}
+        if item.applies_to(before)}
     assert added == {"screen_dutasteride_pregnancy", "screen_dutasteride_blood_donation"}
     assert run_cli("check", "--project", project, "--clinic", HARBOR).exit_code == 0
 
@@ -385,7 +385,7 @@ def test_screening_follows_the_clinic_ingredients(project: Path) -> None:
     assert all(len(fields[name]["/Kids"]) == 2 for name in added)
     text = form_text(pdf, form.site)
     dutasteride = changed.content.ingredients["dutasteride"]
-    for value in (dutasteride.name, dutasteride.approval,
+    for value in (dutasteride.name, dutasteride.routes["injected"].approval,
                   *(item.question or "" for item in form.contraindications
                     if f"screen_{item.id}" in added)):
         assert found(text, value), value
@@ -627,7 +627,7 @@ def test_every_consent_element_is_printed(shipped: Built, shipped_project: Proje
 
     expected: list[tuple[str, str]] = [
         ("C1 clinic", clinic.name),
-        ("C2 procedure", protocol.name), ("C2 technique", protocol.technique),
+        ("C2 procedure", protocol.name.lower()), ("C2 technique", protocol.technique),
         ("C2 purpose", protocol.purpose), ("C2 area", protocol.area),
         ("C2 maintenance", protocol.maintenance),
         ("C5 no guarantee", content.expectations.no_guarantee),
@@ -636,12 +636,20 @@ def test_every_consent_element_is_printed(shipped: Built, shipped_project: Proje
         ("C14 photos", consent.photos.intro), ("C14 photos", consent.photos.withdraw),
     ]
     if protocol.minimum_sessions is not None:
-        expected.append(("C2 sessions", f"At least {protocol.minimum_sessions} sessions"))
+        expected.append(("C2 sessions", f"At least {protocol.minimum_sessions} in all"))
+    expected += [("C2 reviews", str(point)) for point in clinic.review.at]
+    expected += [("C2 numbing", value) for value in (
+        [clinic.numbing.product, str(clinic.numbing.wait)] if clinic.numbing
+        else [protocol.without_numbing or ""])]
     for name in protocol.ingredients:
         ingredient = content.ingredients[name]
-        expected += [("C3 products", ingredient.name), ("C3 approval", ingredient.approval)]
-    expected += [("C4 benefits", item.text) for item in content.expectations.benefits]
-    expected += [("C4 limits", item.text) for item in content.expectations.limits]
+        expected += [("C3 products", ingredient.name),
+                     ("C3 approval", ingredient.routes[protocol.route].approval)]
+    treatment = treatment_of(content, clinic)[1]
+    expected += [("C4 benefits", item.text) for item in content.expectations.benefits
+                 if item.applies_to(treatment)]
+    expected += [("C4 limits", item.text) for item in content.expectations.limits
+                 if item.applies_to(treatment)]
     expected += [("C6 risks", risk.name) for risk in form.risks]
     expected += [("C6 does not work", risk.description)
                  for risk in form.risks if risk.treatment_failure]
@@ -706,31 +714,35 @@ def test_risks_are_printed_under_their_frequency(shipped: Built, shipped_project
 
 # --- 6. document control -----------------------------------------------------------------------
 
-_INPUTS = re.compile(r"\binputs ([0-9a-f]{10})\b")
-
-
 @pytest.mark.parametrize(("slug", "document"), PAIRS)
 def test_every_page_footer_carries_the_document_control(shipped: Built,
                                                         shipped_project: Project,
                                                         slug: str, document: str) -> None:
-    """Document id, "v" + version, the short effective date in the clinic's locale and
-    "inputs" with 10 hex characters of the inputs' digest, on every page."""
+    """Document id, "version" + version, the short effective date in the clinic's locale and
+    "Page X of Y" on every page; the digest of the inputs is in the PDF's metadata (with the
+    id, version and status), never printed: it means nothing to a patient."""
     site = shipped_project.clinics[slug]
     control = site.clinic.documents[document]
     date = short_date(control.effective, site.clinic.locale or "en")
-    digest = input_digest(shipped_project, site, document, "en")[:10]
+    digest = input_digest(shipped_project, site, document, "en")
     reader = PdfReader(shipped.pdf(slug, document))
     wanting = {}
     for number, page in enumerate(reader.pages, start=1):
         text = normalise(page.extract_text() or "")
-        missing = [item for item in (control.id, f"v{control.version}", date) if item not in text]
-        hashes_ = set(_INPUTS.findall(text))
-        if hashes_ != {digest}:
-            missing.append(f"inputs {digest} (found {sorted(hashes_)})")
+        missing = [item for item in (control.id, f"version {control.version}", date,
+                                     f"Page {number} of {len(reader.pages)}")
+                   if item not in text]
+        if "inputs" in text or digest[:8] in text:
+            missing.append("no hash printed")
         if missing:
             wanting[number] = missing
     assert not wanting, (f"{slug} {document} ({len(reader.pages)} pages): pages without "
                          f"their document control: {wanting}")
+    info = reader.metadata
+    assert info is not None
+    assert info["/inputssha256"] == digest
+    assert (info["/documentid"], info["/documentversion"], info["/documentstatus"]) == (
+        control.id, control.version, control.status)
 
 
 def test_approved_documents_carry_no_draft_mark(shipped: Built) -> None:
@@ -739,9 +751,12 @@ def test_approved_documents_carry_no_draft_mark(shipped: Built) -> None:
 
 
 def test_the_inputs_hash_follows_the_clinic_file(shipped: Built, project: Path) -> None:
-    """The same inputs in another folder print the same hash; a new phone number, another."""
+    """The same inputs in another folder carry the same hash; a new phone number, another; and
+    the manifest records the hash the PDF carries."""
     def printed_hashes(pdf: Path) -> set[str]:
-        return set(_INPUTS.findall(pdf_text(pdf)))
+        info = PdfReader(pdf).metadata
+        assert info is not None
+        return {str(info["/inputssha256"])}
 
     shipped_hashes = printed_hashes(shipped.pdf(HARBOR, "consent"))
     assert len(shipped_hashes) == 1
@@ -749,6 +764,10 @@ def test_the_inputs_hash_follows_the_clinic_file(shipped: Built, project: Path) 
     result = build(project, "--clinic", HARBOR, "--document", "consent")
     assert result.exit_code == 0, result.output
     assert printed_hashes(pdf) == shipped_hashes
+    manifest = json.loads((project / "output" / "manifest.json").read_text(encoding="utf-8"))
+    recorded = {entry["inputs"] for entry in manifest["documents"]
+                if entry["path"] == f"{HARBOR}/consent.en.pdf"}
+    assert recorded == shipped_hashes
 
     edit(project / "clinics" / HARBOR / "clinic.yaml", r"^phone:.*$", 'phone: "+1 (207) 555-0100"')
     result = build(project, "--clinic", HARBOR, "--document", "consent")
@@ -828,7 +847,7 @@ def test_a_consent_form_rebuilt_later_is_byte_identical(shipped: Built, tmp_path
     assert again == shipped.pdf(HARBOR, "consent").read_bytes()
     info = PdfReader(BytesIO(again)).metadata
     assert info is not None
-    assert str(info["/ModDate"]).startswith("D:20261101")
+    assert str(info["/ModDate"]).startswith("D:20261201")
 
 
 def test_a_consent_form_built_in_a_new_process_is_byte_identical(shipped: Built,

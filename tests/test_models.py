@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from brochure.documents.context import effective_protocol
 from brochure.models.base import CountField, DurationField
 from brochure.models.clinic import ProtocolOverrides
 from brochure.models.content import Protocol
+from brochure.scoping import effective_protocol
 
 DURATION: TypeAdapter = TypeAdapter(DurationField)
 COUNT: TypeAdapter = TypeAdapter(CountField)
@@ -47,9 +47,10 @@ def test_bad_counts_are_refused(written: object) -> None:
 
 def _protocol() -> Protocol:
     return Protocol.model_validate({
-        "name": "Scalp injections", "technique": "t", "purpose": "p", "area": "a",
-        "session_length": "20 minutes", "anaesthesia": "none", "dressing": "none",
+        "name": "Scalp injections", "route": "injected", "technique": "t", "purpose": "p",
+        "area": "a", "session_length": "20 minutes", "without_numbing": "none",
         "recovery": "r", "minimum_sessions": 10, "maintenance": "m",
+        "diagram": {"caption": "c", "alt": "a"},
         "phases": [
             {"name": "First", "sessions": "5-6", "interval": "2 weeks", "span": "2-3 months"},
             {"name": "Second", "sessions": "4-5", "interval": "3-4 weeks"},
@@ -60,7 +61,7 @@ def _protocol() -> Protocol:
 def test_overrides_replace_only_what_they_set() -> None:
     overrides = ProtocolOverrides.model_validate({
         "minimum_sessions": 12, "session_length": "30 minutes",
-        "phases": [{"sessions": 7}], "price": "$1",
+        "phases": [{"sessions": 7}],
     })
     protocol = effective_protocol(_protocol(), overrides)
     assert protocol.minimum_sessions == 12

@@ -18,6 +18,7 @@ import jsonschema
 import pytest
 from conftest import (
     CLINICS,
+    DOCUMENTS,
     REPO,
     Built,
     CliResult,
@@ -29,7 +30,7 @@ from conftest import (
 )
 
 from brochure.checks.claims import claim_trigger
-from brochure.checks.pemat import pemat_items
+from brochure.checks.pemat import long_lists, pemat_items
 from brochure.checks.printed import read_printed
 from brochure.checks.provenance import SourceIndex
 from brochure.checks.readability import clean, grade
@@ -38,6 +39,8 @@ from brochure.errors import Location
 from brochure.models.content import Wording
 
 HARBOR, LUMEN = CLINICS
+PERSON_ITEMS = [1, 2, 3, 5, 6, 7, 10, 15, 16, 18, 24, 25, 26]
+"""The PEMAT-P items only a person can judge (purpose, everyday words, clear numbers...)."""
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 
 HARD_PARAGRAPH = (
@@ -58,14 +61,14 @@ def check_json(root: Path, *args: str) -> tuple[int, dict[str, Any]]:
     return result.exit_code, json.loads(result.stdout)
 
 
-def add_faq(root: Path, answer: str, sources: str | None = None) -> int:
-    """Put a question with ``answer`` first in the FAQ; return the line of the answer."""
+def add_paragraph(root: Path, text: str, sources: str | None = None) -> int:
+    """Put a paragraph saying ``text`` first in the brochure's "What is mesotherapy?" part,
+    for the injection protocol only; return the line of the text."""
     path = root / "content.yaml"
     cited = f"      sources: [{sources}]\n" if sources else ""
-    line = edit(path, r"^faq:\n  heading: .*\n  items:\n",
-                rf"\g<0>    - id: added\n      question: Will my hair grow back?\n"
-                rf"      answer: >-\n        {answer}\n{cited}")
-    return line + 6
+    edit(path, r"^overview:\n(?:  .*\n)*?  body:\n",
+         rf"\g<0>    - protocols: [injection]\n      text: >-\n        {text}\n{cited}")
+    return line_of(path, "^        " + re.escape(text))
 
 
 def findings(report: dict[str, Any], rule: str) -> list[dict[str, Any]]:
@@ -80,7 +83,7 @@ def test_the_shipped_project_passes_with_its_scores(shipped: Built) -> None:
     assert code == 0, [f for f in report["findings"] if f["severity"] != "note"]
     assert report["summary"]["errors"] == report["summary"]["warnings"] == 0
     assert {(doc["clinic"], doc["document"]) for doc in report["documents"]} == {
-        (clinic, document) for clinic in CLINICS for document in ("brochure", "consent")}
+        (clinic, document) for clinic in CLINICS for document in DOCUMENTS}
     for document in report["documents"]:
         assert 3 <= document["smog"] <= 8, document
         assert 0 < document["flesch_kincaid"] < document["smog"] + 2, document
@@ -90,15 +93,21 @@ def test_the_shipped_project_passes_with_its_scores(shipped: Built) -> None:
                    for section in document["sections"]), document["sections"]
         steps = next(item for item in document["pemat"]["items"]
                      if item["id"] == "numbered-steps")
-        assert steps["met"] is True, document  # the checklists are read as numbered steps
+        if document["document"] != "aftercare":  # its steps are a grid of days, not a list
+            assert steps["met"] is True, document  # the checklists are numbered steps
+        # honest about what a program can judge: the 13 items that need a person
+        assert document["pemat"]["needs_a_person"] == PERSON_ITEMS, document["pemat"]
+        assert len(document["pemat"]["items"]) == 24
 
 
 def test_text_output_ends_with_scores_and_a_summary(shipped: Built) -> None:
     result = check(shipped.root, "--clinic", LUMEN)
     assert result.exit_code == 0, result.output
     assert re.search(r"lumen-dermatology\s+brochure\.en\s+SMOG\s+\d+\.\d\s+FK\s+\d+\.\d\s+"
-                     r"PEMAT understandability \d+(\.\d)? %, actionability \d+(\.\d)? %",
-                     result.output), result.output
+                     r"PEMAT understandability \d+(\.\d)? % \(7 of 7\), actionability "
+                     r"\d+(\.\d)? % \(4 of 4\)", result.output), result.output
+    assert ("the program judged 11 of the 24 items; items 1, 2, 3, 5, 6, 7, 10, 15, 16, 18, 24, "
+            "25, 26 need a person") in " ".join(result.output.split())
     assert result.output.rstrip().endswith("in 1 clinic")
     assert HARBOR not in result.output
 
@@ -107,7 +116,7 @@ def test_text_output_ends_with_scores_and_a_summary(shipped: Built) -> None:
 
 
 def test_an_unsourced_claim_fails_at_its_line(project: Path) -> None:
-    line = add_faq(project, "95 % of patients regrow hair.")
+    line = add_paragraph(project, "95 % of patients regrow hair.")
     code, report = check_json(project, "--clinic", HARBOR)
     assert code == 1
     claims = findings(report, "claims.unsourced")
@@ -125,14 +134,14 @@ def test_an_unsourced_claim_fails_at_its_line(project: Path) -> None:
 
 
 def test_a_sourced_claim_passes(project: Path) -> None:
-    add_faq(project, "95 % of patients regrow hair.", sources="saceda2022")
+    add_paragraph(project, "95 % of patients regrow hair.", sources="saceda2022")
     code, report = check_json(project, "--clinic", HARBOR)
     assert findings(report, "claims.unsourced") == []
     assert code == 0, [f for f in report["findings"] if f["severity"] == "error"]
 
 
 def test_claim_words_are_configurable(project: Path) -> None:
-    line = add_faq(project, "Our method is revolutionary.")
+    line = add_paragraph(project, "Our method is revolutionary.")
     assert findings(check_json(project, "--clinic", HARBOR)[1], "claims.unsourced") == []
     edit(project / "content.yaml", r"^sources:\n", "wording:\n  claim_words: [revolutionary]\n"
                                                    "\\g<0>")
@@ -238,21 +247,40 @@ GOOD_PAGE = """<body>
 
 
 def items_of(html: str) -> dict[str, bool | None]:
+    """The judged items' results; the items that need a person are left out."""
     lists = WordLists.for_content(Wording())
     results, _ = pemat_items(read_printed(html), lists, lambda text: Location("x.html"))
-    return {item.id: item.met for item in results}
+    return {item.id: item.met for item in results if item.judged}
 
 
 def test_a_well_made_page_meets_every_item() -> None:
     assert all(items_of(GOOD_PAGE).values()), items_of(GOOD_PAGE)
+    assert len(items_of(GOOD_PAGE)) == 11
+
+
+def test_items_that_need_a_person_are_listed_but_not_scored() -> None:
+    lists = WordLists.for_content(Wording())
+    results, _ = pemat_items(read_printed(GOOD_PAGE), lists, lambda text: Location("x.html"))
+    assert [item.number for item in results] == [*range(1, 13), *range(15, 27)]
+    person = [item for item in results if not item.judged]
+    assert [item.number for item in person] == PERSON_ITEMS
+    assert all(item.met is None for item in person)
+    assert {item.domain for item in results if item.number >= 20} == {"actionability"}
+
+
+def test_a_list_of_more_than_seven_items_is_a_warning() -> None:
+    page = GOOD_PAGE.replace("<li>Bring a hat.</li>", "<li>Bring a hat.</li>" +
+                             "<li>Rest well.</li>" * 5)
+    found = list(long_lists(read_printed(page), lambda text: Location("x.html", 3)))
+    assert [(finding.rule, finding.location.line) for finding in found] == [("lists.long", 3)]
+    assert "a list of 8 items" in found[0].message
+    assert list(long_lists(read_printed(GOOD_PAGE), lambda text: Location("x.html"))) == []
 
 
 @pytest.mark.parametrize(("change", "item"), [
     (("At a glance", "Your day"), "summary"),
     (("(hair root)", ""), "terms-defined"),
     (("<h2>Before your visit</h2>", "<h2>Information</h2>"), "informative-headings"),
-    (("<li>Bring a hat.</li>", "<li>Bring a hat.</li>" + "<li>Rest well.</li>" * 5),
-     "short-lists"),
     (("<figcaption>Your plan over six weeks.</figcaption>", ""), "captions"),
     (("<th>Day</th><th>What you do</th>", "<td>Day</td><td>What you do</td>"), "tables"),
     (('<ol class="checklist">', '<ul class="checklist">'), "numbered-steps"),
@@ -273,7 +301,7 @@ def test_items_without_subject_do_not_count() -> None:
 
 
 def test_warnings_fail_only_with_strict(project: Path) -> None:
-    line = add_faq(project, "Some men take finasteride for this.")
+    line = add_paragraph(project, "Some men take finasteride for this.")
     code, report = check_json(project, "--clinic", HARBOR)
     named = [finding for finding in findings(report, "rx.named") if finding["line"] == line]
     assert [(finding["severity"], finding["document"]) for finding in named] == [
@@ -284,7 +312,7 @@ def test_warnings_fail_only_with_strict(project: Path) -> None:
 
 
 def test_an_undefined_medical_term_is_a_warning_where_first_used(project: Path) -> None:
-    line = add_faq(project, "Doctors may find telogen effluvium.")
+    line = add_paragraph(project, "Doctors may find telogen effluvium.")
     _, report = check_json(project, "--clinic", HARBOR)
     undefined = [finding for finding in findings(report, "jargon.undefined")
                  if "'telogen'" in finding["message"]]
@@ -295,7 +323,7 @@ def test_an_undefined_medical_term_is_a_warning_where_first_used(project: Path) 
 def test_a_failing_pemat_score_is_an_error(project: Path) -> None:
     clinic = project / "clinics" / HARBOR / "clinic.yaml"
     edit(clinic, r"^consent:\n", "checks:\n  pemat_min: 100\n\\g<0>")
-    add_faq(project, "Doctors may find telogen effluvium.")
+    add_paragraph(project, "Doctors may find telogen effluvium.")
     code, report = check_json(project, "--clinic", HARBOR)
     assert code == 1
     gate = findings(report, "pemat.understandability")
@@ -350,14 +378,14 @@ def test_a_template_error_is_a_finding_not_a_crash(project: Path) -> None:
     failed = findings(report, "render.failed")
     assert [finding["document"] for finding in failed] == ["brochure.en"]
     assert "nope" in failed[0]["message"]
-    assert {doc["document"] for doc in report["documents"]} == {"consent"}
+    assert {doc["document"] for doc in report["documents"]} == {"consent", "aftercare"}
 
 
 # --- machine-readable output ------------------------------------------------------------------
 
 
 def test_json_and_sarif_describe_the_same_findings(project: Path) -> None:
-    line = add_faq(project, "95 % of patients regrow hair.")
+    line = add_paragraph(project, "95 % of patients regrow hair.")
     code, report = check_json(project)
     assert code == 1 and report["summary"]["errors"] >= 1
     result = check(project, "--format", "sarif")
@@ -394,7 +422,7 @@ def test_invalid_content_is_still_reported_as_sarif(project: Path) -> None:
 
 
 def test_a_release_refuses_failing_content(project: Path) -> None:
-    line = add_faq(project, "95 % of patients regrow hair.")
+    line = add_paragraph(project, "95 % of patients regrow hair.")
     result = build(project, "--release")
     assert result.exit_code == 1, result.output
     assert "release refused" in result.output
