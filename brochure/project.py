@@ -106,7 +106,8 @@ def load_project(directory: Path) -> Project:
     broken: dict[str, InputError] = {}
     for directory in _clinic_dirs(root):
         try:
-            clinics[directory.name] = _load_clinic(root, directory, content, default_brand)
+            clinics[directory.name] = _load_clinic(root, directory, content, default_brand,
+                                                   whole=not shared)
         except InputError as error:
             broken[directory.name] = error
     if shared:  # nothing can be built: report the clinics' problems too, all at once
@@ -127,7 +128,7 @@ def _clinic_dirs(root: Path) -> Iterator[Path]:
 
 
 def _load_clinic(root: Path, directory: Path, content: Content | None,
-                 default_brand: tuple[Brand, SourceFile] | None) -> ClinicSite:
+                 default_brand: tuple[Brand, SourceFile] | None, whole: bool) -> ClinicSite:
     problems: list[Problem] = []
     source = load_yaml(directory / CLINIC_FILE, root)
     clinic = None
@@ -144,13 +145,16 @@ def _load_clinic(root: Path, directory: Path, content: Content | None,
     except InputError as error:
         problems.extend(error.problems)
     if clinic is not None and content is not None:
-        problems.extend(_clinic_problems(clinic, source, content))
+        problems.extend(_clinic_problems(clinic, source, content, whole))
     if problems or clinic is None or theme is None:  # no theme: the default brand is broken
         raise InputError(problems)
     return ClinicSite(directory.name, directory, clinic, theme, source)
 
 
-def _clinic_problems(clinic: Clinic, source: SourceFile, content: Content) -> list[Problem]:
+def _clinic_problems(clinic: Clinic, source: SourceFile, content: Content, whole: bool,
+                     ) -> list[Problem]:
+    """What is wrong with a clinic given the content; with ``whole`` (the content has no
+    problem of its own), also the parts its documents would lack."""
     problems = []
     protocol = content.protocols.get(clinic.protocol)
     if protocol is None:
@@ -178,7 +182,7 @@ def _clinic_problems(clinic: Clinic, source: SourceFile, content: Content) -> li
             "set numbing.product (e.g. 'EMLA cream (lidocaine and prilocaine)') and "
             "numbing.wait (how long it must work, as its product information says, e.g. "
             "'1 hour')"))
-    if protocol is not None and not problems:
+    if protocol is not None and not problems and whole:
         effective, treatment = treatment_of(content, clinic)
         for path in content_for(content, treatment, effective)[1]:
             where = ("overrides", "ingredients") if clinic.overrides.ingredients else ("numbing",)

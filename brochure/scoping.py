@@ -109,7 +109,7 @@ def scope_problems(content: Content, source: SourceFile) -> list[Problem]:
         cited = getattr(item, "sources", None)
         for index, source_id in enumerate(cited if isinstance(cited, list) else ()):
             studied = content.sources.get(source_id)
-            if studied is None or studied.route is None or not _about_treatment(item):
+            if studied is None or studied.route is None:
                 continue
             other = sorted(protocol_id for protocol_id in printed_for
                            if content.protocols[protocol_id].route != studied.route)
@@ -177,11 +177,6 @@ def _narrowed(content: Content, path: KeyPath, key: str, printed_for: set[str]) 
         return {protocol_id for protocol_id in printed_for
                 if content.protocols[protocol_id].route == key}
     return printed_for
-
-
-def _about_treatment(item: Any) -> bool:
-    """Whether the item speaks of this treatment (alternatives speak of other choices)."""
-    return getattr(type(item), "about_this_treatment", True)
 
 
 def _possible_ingredients(content: Content, protocol_id: str) -> set[str]:

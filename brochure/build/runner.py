@@ -239,6 +239,7 @@ def render_job(project: Project, job: Job, out: Path, output_format: OutputForma
                inputs: str) -> Outcome:
     """Render one job and write it atomically; every failure is returned, not raised."""
     from ..checks.consent import consent_problems  # the rendering side: not needed for a no-op
+    from ..documents.context import MAX_PAGES
     from ..documents.html import render_html
 
     started = time.perf_counter()
@@ -258,6 +259,12 @@ def render_job(project: Project, job: Job, out: Path, output_format: OutputForma
 
             data, pages = render_pdf(html, project.root, site.theme,
                                      site.clinic.documents[job.document].effective)
+            limit = MAX_PAGES.get(job.document)
+            if limit is not None and pages > limit:
+                return Outcome(job, inputs=inputs, error=(
+                    f"the {job.document} sheet must fit on {limit} page, and it takes {pages}: "
+                    "shorten its steps in content.yaml or the clinic's hours and out-of-hours "
+                    "text; the earlier file is kept"))
         write_atomic(path, data)
     except BrochureError as error:
         return Outcome(job, inputs=inputs, error=str(error))

@@ -31,6 +31,8 @@ FREQUENCIES = ("common", "uncommon", "rare")
 
 FORM_DOCUMENTS = frozenset({"consent", "aftercare"})
 """The documents with fields to fill in: only they carry the form font."""
+MAX_PAGES = {"aftercare": 1}
+"""Documents that must fit a number of pages: the aftercare sheet is one page to take home."""
 
 
 def risk_groups(risks: list[Risk]) -> list[tuple[str, list[Risk]]]:

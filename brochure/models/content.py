@@ -10,7 +10,7 @@ a document prints only the items that apply to its clinic's treatment.
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, Generic, Literal, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from pydantic import Field, HttpUrl
 
@@ -197,9 +197,7 @@ class Contraindication(Scoped):
 
 
 class Alternative(Scoped):
-    """Another choice. Its sources describe that choice, not a route of this treatment."""
-
-    about_this_treatment: ClassVar[bool] = False
+    """Another choice than this treatment."""
 
     id: Slug
     name: str
