@@ -127,15 +127,16 @@ def _numbing(clinic: Clinic, protocol: Protocol) -> list[str]:
 
 
 def test_harbor_brochure_states_the_injection_facts(shipped: Built) -> None:
-    """Seed facts: 20-minute sessions every 2 weeks, at least 10, no numbing; the clinic's
-    reviews at 3 and 6 months; 10 to 11 sessions at $350 make $3,500 to $3,850."""
+    """Seed facts: 20-minute sessions every 2 weeks, no numbing; the clinic's reviews at 3 and 6
+    months; 10 to 11 sessions at $350 make $3,500 to $3,850. Not the seed's "minimum of 10
+    sessions", which no source supports and which the stop rule at 6 months contradicts."""
     text = pdf_text(shipped.pdf("harbor-hair-clinic"))
     for fact in ("Harbor Hair Clinic", "+1 (207) 555-0142", "20 minutes",
                  "3 months and 6 months", "$3,500\N{EN DASH}$3,850", "$350"):
         assert contains(text, fact), fact
     assert contains(text, "every 2 weeks", ignore_case=True)
-    assert contains(text, "at least 10", ignore_case=True)
-    assert contains(text, "no numbing", ignore_case=True)
+    assert not contains(text, "at least 10", ignore_case=True)
+    assert contains(text, "We do not use a numbing cream")
     assert not contains(text, "2\N{EN DASH}3 months results"), "a milestone no study supports"
 
 
@@ -322,8 +323,8 @@ def test_a_third_clinic_needs_only_a_folder(project: Path) -> None:
     edit(clinic_yaml, r"^phone:.*$", 'phone: "+1 (555) 010-7788"')
     edit(clinic_yaml, r"^protocol:.*$", "protocol: injection")
     edit(clinic_yaml, r"^paper:.*$", "paper: letter")
-    edit(clinic_yaml, r"^(protocol: \w+\n)",
-         r"\1overrides:\n  minimum_sessions: 12\n  session_length: 35 minutes\n")
+    edit(clinic_yaml, r"^overrides:\n(  .*\n)+",
+         "overrides:\n  minimum_sessions: 12\n  session_length: 35 minutes\n")
 
     result = build(project, "--clinic", "third-clinic", "--document", "brochure")
     assert result.exit_code == 0, result.output

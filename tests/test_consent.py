@@ -104,7 +104,8 @@ def expected_fields(project: Project, slug: str, pages: int) -> dict[str, str]:
     form = form_of(project, slug)
     consent = project.content.consent
     assert consent.photos is not None
-    text = {"patient_name", "patient_dob", "patient_id", "screen_details", "patient_date",
+    text = {"patient_name", "patient_dob", "patient_id", "products_used", "screen_details",
+            "patient_date",
             "patient_time", "practitioner_name", "practitioner_date", "interpreter_name",
             "interpreter_language", "interpreter_date"}
     text |= {f"risks_{risk.frequency}_initials" for risk in form.risks}

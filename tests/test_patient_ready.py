@@ -34,6 +34,7 @@ from pypdf import PdfReader
 
 from brochure.checks.printed import read_printed
 from brochure.documents.html import render_html
+from brochure.graphics.qr import qr_data_uri
 from brochure.models.base import Scoped
 from brochure.project import Project, load_project
 from brochure.scoping import treatment_of
@@ -89,7 +90,7 @@ def test_each_protocol_has_facts_of_its_own(shipped_project: Project) -> None:
     injection, microneedling = (only_for(shipped_project, protocol)
                                 for protocol in ("injection", "microneedling"))
     assert len(injection) >= 8 and len(microneedling) >= 8, (injection, microneedling)
-    assert any("45.5%" in sentence for sentence in injection)
+    assert any("541 people" in sentence for sentence in injection)
 
 
 @pytest.mark.parametrize(("slug", "document"), PAIRS)
@@ -116,7 +117,7 @@ def test_the_microneedling_documents_cite_no_study_of_injections(shipped: Built,
                 shipped_project.content.sources.values() if source.route == "injected"]
     for document in DOCUMENTS:
         text = pdf_text(shipped.pdf(LUMEN, document))
-        for wrong in ("45.5", "541", "shared drug bottles", "Studied: injections"):
+        for wrong in ("45 in every 100", "541", "shared drug bottles", "Studied: injections"):
             assert not contains(text, wrong), (document, wrong)
         assert not [author for author in injected if contains(text, author)], document
     brochure = pdf_text(shipped.pdf(LUMEN))
@@ -128,11 +129,11 @@ def test_injected_hyaluronic_acid_is_not_called_a_cosmetic(shipped: Built) -> No
     """Injected, it is a medical device in the EU; only what goes on the skin is a cosmetic."""
     for document in ("brochure", "consent"):
         injection = pdf_text(shipped.pdf(HARBOR, document))
-        assert not contains(injection, "cosmetic, to put on the skin"), document
-        assert contains(injection, "medical device in the EU"), document
+        assert not contains(injection, "sold as a cosmetic"), document
+        assert contains(injection, "Put in by needle, it is not a cosmetic."), document
         microneedling = pdf_text(shipped.pdf(LUMEN, document))
         assert contains(microneedling, "sold as a cosmetic, to put on the skin"), document
-        assert not contains(microneedling, "medical device"), document
+        assert contains(microneedling, "not tested for use with microneedling"), document
 
 
 def test_switching_a_clinic_protocol_switches_every_fact(project: Path) -> None:
@@ -150,7 +151,7 @@ def test_switching_a_clinic_protocol_switches_every_fact(project: Path) -> None:
         foreign = [sentence for sentence in only_for(switched, "injection")
                    if contains(text, sentence)]
         assert not foreign, (document, foreign)
-        for wrong in ("45.5", "Studied: injections", "20 minutes"):
+        for wrong in ("45 in every 100", "Studied: injections", "20 minutes"):
             assert not contains(text, wrong), (document, wrong)
     brochure = pdf_text(project / "output" / HARBOR / "brochure.en.pdf")
     assert contains(brochure, "Numbo gel") and contains(brochure, "30 minutes")
@@ -492,14 +493,18 @@ def test_the_aftercare_sheet_is_one_page_to_take_home(shipped: Built, shipped_pr
     reader = PdfReader(pdf)
     assert len(reader.pages) == 1
     text = pdf_text(pdf)
-    for value in (clinic.phone, printed(clinic.out_of_hours), str(clinic.booking_url),
-                  "Today", "Day 2", "Your next appointment",
+    html = render_html(project, project.clinics[slug], "aftercare", "en")
+    qr = next(image for image in read_printed(html).root.iter("img")
+              if image.get("alt") == "QR code for booking")
+    assert qr.get("src") == qr_data_uri(str(clinic.booking_url), site_colour(project, slug))
+    for value in (clinic.phone, printed(clinic.out_of_hours),
+                  "Today", "Day 2", "Your next session is on", "Scan to book",
                   *(printed(sign) for sign in project.content.red_flags.signs),
                   *(printed(step.action) for step in project.content.aftercare.steps
                     if step.applies_to(treatment))):
         assert contains(text, value), value
     fields = reader.get_fields() or {}
-    assert {"next_date", "next_time"} <= set(fields)
+    assert set(fields) == {"session_date", "session_time", "next_date", "next_time"}
     assert clinic.documents["aftercare"].id in text
 
 
@@ -516,6 +521,11 @@ def test_an_aftercare_sheet_longer_than_a_page_is_refused(project: Path) -> None
     assert result.exit_code == 1, result.output
     assert "must fit on 1 page" in result.output
     assert not (project / "output" / LUMEN / "aftercare.en.pdf").exists()
+
+
+def site_colour(project: Project, slug: str) -> str:
+    """The colour the clinic's QR codes are drawn in."""
+    return project.clinics[slug].theme.colors.get("dark", "#000000")
 
 
 # --- the recorded PEMAT-P scoring --------------------------------------------------------------

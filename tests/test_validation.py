@@ -64,8 +64,8 @@ def test_wrong_paper_type_names_line_and_key(project: Path) -> None:
 
 
 def test_wrong_override_type_names_line_and_key(project: Path) -> None:
-    line = edit(project / LUMEN / "clinic.yaml", r"^(protocol: \w+\n)",
-                r"\1overrides:\n  minimum_sessions: many\n") + 2
+    line = edit(project / LUMEN / "clinic.yaml", r"^overrides:[ \t]*\n",
+                "overrides:\n  minimum_sessions: many\n") + 1
     assert line == line_of(project / LUMEN / "clinic.yaml", r"^  minimum_sessions: many")
     for problems in (_clinic_problems(project, "lumen-dermatology"),
                      _cli_problems(project, "lumen-dermatology")):
@@ -74,8 +74,8 @@ def test_wrong_override_type_names_line_and_key(project: Path) -> None:
 
 
 def test_wrong_duration_in_a_phase_override(project: Path) -> None:
-    line = edit(project / LUMEN / "clinic.yaml", r"^(protocol: \w+\n)",
-                r"\1overrides:\n  phases:\n    - interval: fortnightly\n") + 3
+    line = edit(project / LUMEN / "clinic.yaml", r"^overrides:[ \t]*\n",
+                "overrides:\n  phases:\n    - interval: fortnightly\n") + 2
     problems = _clinic_problems(project, "lumen-dermatology")
     assert f"{LUMEN}/clinic.yaml:{line}:" in problems, problems
     assert "overrides.phases[0].interval" in problems
@@ -85,16 +85,16 @@ def test_wrong_duration_in_a_phase_override(project: Path) -> None:
 def test_more_phase_overrides_than_phases(project: Path) -> None:
     phases = len(load_project(project).content.protocols["microneedling"].phases)
     extra = "".join("    - sessions: 2\n" for _ in range(phases + 1))
-    line = edit(project / LUMEN / "clinic.yaml", r"^(protocol: \w+\n)",
-                r"\1overrides:\n  phases:\n" + extra) + 2
+    line = edit(project / LUMEN / "clinic.yaml", r"^overrides:[ \t]*\n",
+                "overrides:\n  phases:\n" + extra) + 1
     problems = _clinic_problems(project, "lumen-dermatology")
     assert f"{LUMEN}/clinic.yaml:{line}:" in problems, problems
     assert f"{phases} phases; {phases + 1} overrides given" in problems
 
 
 def test_unknown_ingredient_in_overrides(project: Path) -> None:
-    line = edit(project / LUMEN / "clinic.yaml", r"^(protocol: \w+\n)",
-                r"\1overrides:\n  ingredients: [hyaluronic_acid, unicorn_dust]\n") + 2
+    line = edit(project / LUMEN / "clinic.yaml", r"^overrides:[ \t]*\n",
+                "overrides:\n  ingredients: [hyaluronic_acid, unicorn_dust]\n") + 1
     problems = _clinic_problems(project, "lumen-dermatology")
     assert f"{LUMEN}/clinic.yaml:{line}:" in problems, problems
     assert "'unicorn_dust'" in problems

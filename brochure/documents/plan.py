@@ -74,7 +74,7 @@ class AftercareDay:
 
 
 AFTERCARE_DAYS = (AftercareDay("Today", 0, 24), AftercareDay("Day 2", 24, 48),
-                  AftercareDay("Day 3", 48, 72), AftercareDay(f"Day 4{EN_DASH}7", 72, 168))
+                  AftercareDay("Day 3", 48, 72), AftercareDay(f"Days 4{EN_DASH}7", 72, 168))
 
 
 def hours(duration: Duration | None, end: bool = False) -> float:

@@ -138,7 +138,7 @@ def timeline_svg(protocol: Protocol, reviews: list[Duration], colors: Colors,
     for session in sessions:
         fill = "none" if session.optional else colors.accent
         dash = ' stroke-dasharray="2 1.5"' if session.optional else ""
-        parts.append(f'<circle cx="{x(session.week)}" cy="{middle}" r="5" fill="{fill}" '
+        parts.append(f'<circle cx="{x(session.week)}" cy="{middle}" r="4" fill="{fill}" '
                      f'stroke="{colors.accent}" stroke-width="1.4"{dash}/>')
     parts.append(f'<line x1="{LEFT}" y1="{axis}" x2="{WIDTH - RIGHT}" y2="{axis}" '
                  f'stroke="{colors.muted}" stroke-width="1"/>')

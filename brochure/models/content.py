@@ -172,6 +172,8 @@ class Steps(StrictModel):
 class Aftercare(StrictModel):
     heading: str
     intro: str
+    summary: list[str] = Field(min_length=1, description="the key points of the aftercare "
+                                                         "sheet, under 'In short'")
     steps: list[AftercareStep] = Field(min_length=1)
 
 

@@ -14,6 +14,7 @@ fields of their own, and it is reproducible: no clock and no random file id.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from io import BytesIO
@@ -194,9 +195,10 @@ def _show_again(writer: IncrementalPdfFileWriter, name: str,
         writer.update_container(widget)
         fields[index] = parent_ref
         writer.update_container(fields)
+    fitted = re.sub(r"([\d.]+) Tf", "0 Tf", str(appearance))  # 0: shrink a long name to fit
     for page_index, box in places:
         kids.append(_add_widget(writer, page_index, box, {
-            "/Parent": parent_ref, "/DA": generic.TextStringObject(str(appearance))}))
+            "/Parent": parent_ref, "/DA": generic.TextStringObject(fitted)}))
     writer.update_container(parent_ref.get_object())
 
 
