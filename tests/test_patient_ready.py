@@ -389,9 +389,9 @@ def test_every_step_carries_its_do_or_avoid_sign(shipped_project: Project, slug:
     project = shipped_project
     treatment = treatment_of(project.content, project.clinics[slug].clinic)[1]
     root = read_printed(render_html(project, project.clinics[slug], "brochure", "en")).root
-    signs = [svg.get("aria-label") for checklist in root.iter("ol")
-             if "checklist" in (checklist.get("class") or "")
-             for item in checklist.iter("li")
+    signs = [svg.get("aria-label") for checklist in root.iter()
+             if "checklist" in (checklist.get("class") or "").split()
+             for item in checklist.iter() if item.tag in ("li", "tr")
              for svg in item.iter() if svg.tag.endswith("svg")]
     steps = [*project.content.preparation.steps, *project.content.aftercare.steps]
     assert signs == [step.kind.capitalize() for step in steps if step.applies_to(treatment)]
