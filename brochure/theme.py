@@ -11,6 +11,7 @@ through the restricted Markdown below, never evaluated as templates.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -32,12 +33,21 @@ _BLOCK = MarkdownIt("zero", {"html": False, "typographer": True}).enable(
      "smartquotes"])
 
 
+_NUMBER_SPACE = re.compile(r"(?<=[\d)]) (?=[\d(])")
+"""A space inside a phone number (``+1 (207) 555-0199``): a line must not break there."""
+
+
+def nobreak(text: str) -> Markup:
+    """``text`` (escaped unless it is markup) with phone numbers kept on one line."""
+    return Markup(_NUMBER_SPACE.sub("\u00a0", str(escape(text))))
+
+
 def markdown(text: str, suffix: str = "") -> Markup:
     """Render a content string as block HTML: paragraphs, lists, emphasis, links.
 
     ``suffix`` (markup, such as a citation) goes inside the last paragraph.
     """
-    html = Markup(_BLOCK.render(text).strip())
+    html = nobreak(Markup(_BLOCK.render(text).strip()))
     if not suffix:
         return html
     if html.endswith("</p>"):
@@ -47,7 +57,7 @@ def markdown(text: str, suffix: str = "") -> Markup:
 
 def markdown_inline(text: str) -> Markup:
     """Render a content string as inline HTML: emphasis and links only."""
-    return Markup(_BLOCK.renderInline(text))
+    return nobreak(Markup(_BLOCK.renderInline(text)))
 
 
 def long_date(value: date, language: str = "en") -> str:
@@ -88,6 +98,7 @@ def make_environment(folders: list[Path], root: Path) -> SandboxedEnvironment:
     )
     environment.filters["md"] = markdown
     environment.filters["inline"] = markdown_inline
+    environment.filters["nobreak"] = nobreak
     environment.filters["long_date"] = long_date
     environment.filters["short_date"] = short_date
     return environment

@@ -121,8 +121,8 @@ def test_the_microneedling_documents_cite_no_study_of_injections(shipped: Built,
             assert not contains(text, wrong), (document, wrong)
         assert not [author for author in injected if contains(text, author)], document
     brochure = pdf_text(shipped.pdf(LUMEN))
-    assert contains(brochure, "No study has tested microneedling with hyaluronic acid")
-    assert contains(pdf_text(shipped.pdf(HARBOR)), "Studied: injections into the scalp.")
+    assert contains(brochure, "We found no good study of microneedling with hyaluronic acid")
+    assert contains(pdf_text(shipped.pdf(HARBOR)), "Studied: injections into the skin.")
 
 
 def test_injected_hyaluronic_acid_is_not_called_a_cosmetic(shipped: Built) -> None:
@@ -130,7 +130,7 @@ def test_injected_hyaluronic_acid_is_not_called_a_cosmetic(shipped: Built) -> No
     for document in ("brochure", "consent"):
         injection = pdf_text(shipped.pdf(HARBOR, document))
         assert not contains(injection, "sold as a cosmetic"), document
-        assert contains(injection, "Put in by needle, it is not a cosmetic."), document
+        assert contains(injection, "It is not a cosmetic when it is given by needle."), document
         microneedling = pdf_text(shipped.pdf(LUMEN, document))
         assert contains(microneedling, "sold as a cosmetic, to put on the skin"), document
         assert contains(microneedling, "not tested for use with microneedling"), document
@@ -185,7 +185,7 @@ def test_a_study_of_another_route_is_refused_at_its_line(project: Path) -> None:
     assert code == 1
     assert _located(report, "scope.route") == {("content.yaml", line)}
     message = next(f["message"] for f in report["findings"] if f["rule"] == "scope.route")
-    assert "'saceda2022' studied injections into the scalp" in message
+    assert "'saceda2022' studied injections into the skin" in message
     assert "'microneedling'" in message and "protocols: [injection]" in message
     result = build(project)
     assert result.exit_code == 1 and f"content.yaml:{line}:" in result.output, result.output
@@ -207,7 +207,7 @@ def test_a_protocol_without_a_required_item_is_refused(project: Path) -> None:
     """The only "what is known" item of microneedling given to injections instead."""
     path = project / "content.yaml"
     text = path.read_text(encoding="utf-8")
-    start = text.index("        No study has tested microneedling with hyaluronic acid")
+    start = text.index("        We found no good study of microneedling with hyaluronic acid")
     block = text.rindex("      protocols: [microneedling]", 0, start + 400)
     assert block > start
     path.write_text(text[:block] + "      protocols: [injection]" +
@@ -358,6 +358,17 @@ def test_the_cover_uses_its_space(shipped: Built, slug: str) -> None:
     assert max(inked) > 0.8 * height, f"cover ends at {max(inked) / height:.0%} of the page"
 
 
+def test_a_cover_that_runs_over_is_refused(project: Path) -> None:
+    """A cover with more than a page of facts fails its document instead of spilling."""
+    tagline = " ".join(["Calm and careful care for thinning hair."] * 12)
+    edit(project / "clinics" / HARBOR / "clinic.yaml", r"^tagline:.*$", f"tagline: {tagline}")
+    result = build(project, "--clinic", HARBOR, "--document", "brochure")
+    assert result.crash is None, result.crash
+    assert result.exit_code == 1
+    assert "the cover runs over onto a second page" in result.output
+    assert not (project / "output" / HARBOR / "brochure.en.pdf").exists()
+
+
 # --- pictures ----------------------------------------------------------------------------------
 
 
@@ -498,8 +509,9 @@ def test_the_aftercare_sheet_is_one_page_to_take_home(shipped: Built, shipped_pr
               if image.get("alt") == "QR code for booking")
     assert qr.get("src") == qr_data_uri(str(clinic.booking_url), site_colour(project, slug))
     for value in (clinic.phone, printed(clinic.out_of_hours),
-                  "Today", "Day 2", "Your next session is on", "Scan to book",
-                  *(printed(sign) for sign in project.content.red_flags.signs),
+                  "Session day", "Day 2", "Your next session is on", "Scan to book",
+                  *(printed(sign.text) for sign in project.content.red_flags.signs
+                    if sign.applies_to(treatment)),
                   *(printed(step.action) for step in project.content.aftercare.steps
                     if step.applies_to(treatment))):
         assert contains(text, value), value

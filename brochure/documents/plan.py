@@ -14,6 +14,8 @@ from ..models.clinic import Price, Review
 from ..models.content import AftercareStep, Protocol
 
 HOURS_PER_WEEK = 168
+WORD_JOINER = "\u2060"
+"""Keeps "4-7" on one line."""
 
 
 def course_sessions(protocol: Protocol) -> Count:
@@ -73,8 +75,10 @@ class AftercareDay:
     end: float
 
 
-AFTERCARE_DAYS = (AftercareDay("Today", 0, 24), AftercareDay("Day 2", 24, 48),
-                  AftercareDay("Day 3", 48, 72), AftercareDay(f"Days 4{EN_DASH}7", 72, 168))
+AFTERCARE_DAYS = (AftercareDay("Session day", 0, 24), AftercareDay("Day 2", 24, 48),
+                  AftercareDay("Day 3", 48, 72),
+                  AftercareDay(f"Days 4{WORD_JOINER}{EN_DASH}{WORD_JOINER}7", 72, 168))
+"""The columns of the day-by-day table; hours count from the start of the session day."""
 
 
 def hours(duration: Duration | None, end: bool = False) -> float:
@@ -86,6 +90,10 @@ def hours(duration: Duration | None, end: bool = False) -> float:
 
 
 def aftercare_days(step: AftercareStep) -> list[bool]:
-    """For each column of :data:`AFTERCARE_DAYS`, whether ``step`` holds during it."""
+    """For each column of :data:`AFTERCARE_DAYS`, whether ``step`` may hold during it.
+
+    The session may be at any hour of its day, so a step that lasts 24 hours may reach into
+    day 2: a day is ticked when the step holds in it for some session time.
+    """
     start, until = hours(step.start), hours(step.until, end=True)
-    return [start < day.end and until > day.start for day in AFTERCARE_DAYS]
+    return [start < day.end and until > day.start - 24 for day in AFTERCARE_DAYS]

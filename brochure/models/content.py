@@ -212,7 +212,7 @@ class Alternative(Scoped):
 class RedFlags(StrictModel):
     heading: str
     intro: str
-    signs: list[str] = Field(min_length=1)
+    signs: list[CitedText] = Field(min_length=1)
     urgent: str
 
 
@@ -237,6 +237,7 @@ class Statements(StrictModel):
     diagnosis: str | None = None
     questions: str | None = None
     costs: str | None = None
+    answers: str | None = None
     voluntary: str | None = None
     cooling_off: str | None = None
     age_capacity: str | None = None

@@ -94,10 +94,13 @@ def render_pdf(html: str, root: Path, theme: Theme, released: date) -> tuple[byt
                                                         pdf_forms=True)
             pdf = document.write_pdf(pdf_tags=True, custom_metadata=True)
             pages = [PageLayout(page.height, page.anchors) for page in document.pages]
+            _check_first_page(pages)
             if needs_finishing(pages):
                 pdf = finish_pdf(pdf, pages)
     except SandboxViolation as error:
         raise RenderError(str(error)) from None
+    except RenderError:
+        raise
     except Exception as error:  # a renderer bug must fail this document, not the build
         raise RenderError(f"the PDF renderer failed: {type(error).__name__}: {error}") from None
     finally:
@@ -122,6 +125,17 @@ def _source_date(released: date) -> Iterator[None]:
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+FIRST_PAGE_END = "first-page-end"
+"""The id of an element that must lie on the first page: a cover must not run over."""
+
+
+def _check_first_page(pages: list[PageLayout]) -> None:
+    if any(FIRST_PAGE_END in page.anchors for page in pages[1:]):
+        raise RenderError("the cover runs over onto a second page: shorten the facts it "
+                          "shows (the evidence summary, the risks' introduction, the technique)"
+                          " or the clinic's tagline")
 
 
 def _check_fonts(fonts: Iterable[object], allowed: set[str]) -> None:
