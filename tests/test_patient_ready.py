@@ -29,7 +29,7 @@ from conftest import (
     run_cli,
 )
 from pdfminer.high_level import extract_pages
-from pdfminer.layout import LAParams, LTChar, LTTextLine
+from pdfminer.layout import LAParams, LTAnno, LTChar, LTTextLine
 from pypdf import PdfReader
 
 from brochure.checks.printed import read_printed
@@ -341,6 +341,36 @@ def test_type_sizes_meet_clear_print(shipped: Built, slug: str, document: str) -
         if len(words) > 3 and len(body.strip()) > 70:
             long.append((line.page, len(body.strip()), body.strip()))
     assert not long, long[:5]
+
+
+@pytest.mark.parametrize("slug", CLINICS)
+def test_captions_and_drawing_labels_print_at_body_size(shipped: Built, slug: str) -> None:
+    """The words a reader needs to use a picture or a table are as large as the body text."""
+    chars: list[tuple[str, float]] = []
+
+    def walk(item: object) -> None:  # in reading order, a space after each line
+        if isinstance(item, LTChar):
+            chars.append((item.get_text(), item.size))
+        elif isinstance(item, LTAnno):
+            chars.append((item.get_text(), 0.0))
+        elif hasattr(item, "__iter__"):
+            for child in item:
+                walk(child)
+            if isinstance(item, LTTextLine):
+                chars.append((" ", 0.0))
+
+    for page in extract_pages(str(shipped.pdf(slug)), laparams=LAParams()):
+        walk(page)
+    text = "".join(char for char, _ in chars)
+    sizes_at = [size for char, size in chars for _ in char]  # a ligature is one glyph, two letters
+    for phrase in ["Filled dots are planned sessions", "Progress check", "Top layer of skin",
+                   "tick once at the end of day 7", "Last check: go on, or stop"]:
+        found = re.search(r"\s+".join(map(re.escape, phrase.split())), text)
+        assert found, phrase
+        sizes = {round(size, 1) for char, size in
+                 zip(text[found.start():found.end()], sizes_at[found.start():found.end()],
+                     strict=True) if char.strip()}
+        assert min(sizes) >= 12.0, (phrase, sorted(sizes))
 
 
 @pytest.mark.parametrize("slug", CLINICS)

@@ -1,12 +1,13 @@
 """The treatment plan drawn as an SVG timeline: the phases' sessions and the clinic's reviews.
 
 The SVG's unit is the typographic point (its width is given in ``pt``), so its
-text prints at the size written here: never below :data:`MIN_FONT`.
+text prints at the size written here: :data:`FONT`, the body size.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from markupsafe import Markup, escape
 
@@ -14,12 +15,13 @@ from ..models.base import Duration
 from ..models.content import Protocol
 
 WIDTH = 440.0
-LEFT, RIGHT = 10.0, 46.0
-LABEL_FONT = 10.5
-MIN_FONT = 10.0
+LEFT, RIGHT = 10.0, 56.0
+FONT = 12.0
 CHAR_WIDTH = 0.56
 """Average width of a character, in ems, to keep labels apart and inside the picture."""
-LABEL_ROW = 15.0
+LABEL_ROW = 17.0
+DOT_RADIUS = 5.0
+"""A session's dot, made smaller only where sessions sit closer than its width."""
 BAND_HEIGHT = 22.0
 WEEKS_PER_MONTH = 52 / 12
 
@@ -105,8 +107,8 @@ def timeline_svg(protocol: Protocol, reviews: list[Duration], colors: Colors,
     titles = [f"{band.title}: {band.cadence}" for band in bands]
     band_spans = []
     for band, title in zip(bands, titles, strict=True):
-        left = _fit(x(band.start) - 8, _width(title, LABEL_FONT))
-        band_spans.append((left, left + _width(title, LABEL_FONT)))
+        left = _fit(x(band.start) - 8, _width(title, FONT))
+        band_spans.append((left, left + _width(title, FONT)))
     band_rows = _rows(band_spans)
     band_top = 6 + LABEL_ROW * (max(band_rows) + 1)
     axis = band_top + BAND_HEIGHT + 16
@@ -115,8 +117,8 @@ def timeline_svg(protocol: Protocol, reviews: list[Duration], colors: Colors,
                      for index, review in enumerate(reviews)]
     review_spans = []
     for review, label in zip(reviews, review_labels, strict=True):
-        left = _fit(x(review.weeks[0]) - 6, _width(label, LABEL_FONT))
-        review_spans.append((left, left + _width(label, LABEL_FONT)))
+        left = _fit(x(review.weeks[0]) - 6, _width(label, FONT))
+        review_spans.append((left, left + _width(label, FONT)))
     review_rows = _rows(review_spans)
     reviews_top = axis + 40
     height = reviews_top + LABEL_ROW * (max(review_rows, default=-1) + 1) + 4
@@ -124,7 +126,7 @@ def timeline_svg(protocol: Protocol, reviews: list[Duration], colors: Colors,
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH:g}pt" height="{height:g}pt" '
         f'viewBox="0 0 {WIDTH:g} {height:g}" class="timeline" role="img" '
         f'aria-label="{escape(protocol.name)}: your sessions and reviews" '
-        f'font-family="{escape(font_family)}" font-size="{LABEL_FONT}" fill="{colors.ink}">',
+        f'font-family="{escape(font_family)}" font-size="{FONT}" fill="{colors.ink}">',
         f"<title>{escape(protocol.name)}: your sessions and reviews</title>",
     ]
     for band, title, (left, _), row in zip(bands, titles, band_spans, band_rows, strict=True):
@@ -132,14 +134,15 @@ def timeline_svg(protocol: Protocol, reviews: list[Duration], colors: Colors,
         parts.append(f'<rect x="{start}" y="{band_top}" width="{round(stop - start, 2)}" '
                      f'height="{BAND_HEIGHT}" rx="11" fill="{colors.band}"/>')
         name, _, cadence = title.partition(": ")
-        parts.append(f'<text x="{left}" y="{6 + LABEL_ROW * row + 10}">'
+        parts.append(f'<text x="{left}" y="{6 + LABEL_ROW * row + 12}">'
                      f'<tspan font-weight="700">{escape(name)}:</tspan> {escape(cadence)}</text>')
     middle = band_top + BAND_HEIGHT / 2
+    gaps = [x(b.week) - x(a.week) for a, b in pairwise(sessions)]
+    radius = round(min(DOT_RADIUS, (min(gaps, default=2 * DOT_RADIUS + 6) - 6) / 2), 2)
     for session in sessions:
-        fill = "none" if session.optional else colors.accent
-        dash = ' stroke-dasharray="2 1.5"' if session.optional else ""
-        parts.append(f'<circle cx="{x(session.week)}" cy="{middle}" r="4" fill="{fill}" '
-                     f'stroke="{colors.accent}" stroke-width="1.4"{dash}/>')
+        fill = "#ffffff" if session.optional else colors.accent
+        parts.append(f'<circle cx="{x(session.week)}" cy="{middle}" r="{radius}" fill="{fill}" '
+                     f'stroke="{colors.accent}" stroke-width="2"/>')
     parts.append(f'<line x1="{LEFT}" y1="{axis}" x2="{WIDTH - RIGHT}" y2="{axis}" '
                  f'stroke="{colors.muted}" stroke-width="1"/>')
     for month in range(months + 1):
@@ -149,9 +152,9 @@ def timeline_svg(protocol: Protocol, reviews: list[Duration], colors: Colors,
         label = "Start" if month == 0 else f"{month} months" if month == months else str(month)
         anchor = "start" if month == 0 else "middle"
         if month == months:
-            tick += _width(" months", MIN_FONT) / 2
-        parts.append(f'<text x="{tick}" y="{axis + 17}" text-anchor="{anchor}" '
-                     f'font-size="{MIN_FONT}" fill="{colors.muted}">{label}</text>')
+            tick += _width(" months", FONT) / 2
+        parts.append(f'<text x="{tick}" y="{axis + 19}" text-anchor="{anchor}" '
+                     f'font-size="{FONT}" fill="{colors.muted}">{label}</text>')
     for review, label, (left, _), row in zip(reviews, review_labels, review_spans, review_rows,
                                              strict=True):
         at = x(review.weeks[0])
