@@ -548,6 +548,9 @@ def test_the_aftercare_sheet_is_one_page_to_take_home(shipped: Built, shipped_pr
     fields = reader.get_fields() or {}
     assert set(fields) == {"session_date", "session_time", "next_date", "next_time"}
     assert clinic.documents["aftercare"].id in text
+    protocol = project.content.protocols[clinic.protocol]
+    if protocol.meaning:  # the sheet is read alone: a name a patient may not know is explained
+        assert contains(text, f"{protocol.name}: {printed(protocol.meaning)}")
 
 
 def test_an_aftercare_sheet_longer_than_a_page_is_refused(project: Path) -> None:

@@ -112,6 +112,9 @@ class Protocol(StrictModel):
     """One way of giving the treatment, as data that templates can draw."""
 
     name: str
+    meaning: str | None = Field(
+        None, description="what the name means in a few plain words, for a reader who may not"
+                          " know it (printed under the aftercare sheet's title)")
     route: ProtocolRoute
     technique: str
     purpose: str
