@@ -578,12 +578,28 @@ def site_colour(project: Project, slug: str) -> str:
 
 def test_every_shipped_document_has_a_full_pemat_scoring_of_85_percent(
         shipped_project: Project) -> None:
-    """docs/pemat-scores.md scores all 24 items for each document, read from the pages."""
+    """docs/pemat-scores.md rates all 24 items for each document, read from the pages, and its
+    summary row agrees with those ratings: at least 85 % on both scales."""
     text = (Path(__file__).resolve().parent.parent / "docs" / "pemat-scores.md").read_text(
         encoding="utf-8")
+    understandability = {*range(1, 13), *range(15, 20)}
+    actionability = set(range(20, 27))
     for slug, site in shipped_project.clinics.items():
         for document, control in site.clinic.documents.items():
             row = re.search(rf"^\|\s*{re.escape(control.id)}\b.*$", text, re.MULTILINE)
             assert row, f"{slug} {document} ({control.id}) is not scored"
-            scores = [float(value) for value in re.findall(r"(\d+(?:\.\d)?)\s*%", row.group())]
-            assert len(scores) == 2 and min(scores) >= 85, row.group()
+            summary = [round(float(value)) for value in
+                       re.findall(r"(\d+(?:\.\d)?)\s*%", row.group())]
+            section = re.search(rf"^## {re.escape(control.id)}\b(.*?)(?=^## |\Z)", text,
+                                re.MULTILINE | re.DOTALL)
+            assert section, f"{control.id}: no section with its item ratings"
+            ratings = {int(number): rating for number, rating in re.findall(
+                r"^\|\s*(\d+)\s*\|[^|\n]*\|\s*(Agree|Disagree|N/A)\s*\|",
+                section.group(1), re.MULTILINE)}
+            assert set(ratings) == understandability | actionability, (control.id, ratings)
+            scores = []
+            for items in (understandability, actionability):
+                rated = [ratings[item] for item in items if ratings[item] != "N/A"]
+                scores.append(round(100 * rated.count("Agree") / len(rated)))
+            assert summary == scores, (control.id, summary, scores)
+            assert min(scores) >= 85, (control.id, scores)

@@ -76,8 +76,8 @@ class AftercareDay:
 
 
 AFTERCARE_DAYS = (AftercareDay("Session day", 0, 24), AftercareDay("Day 2", 24, 48),
-                  AftercareDay("Day 3", 48, 72),
-                  AftercareDay(f"Days 4{WORD_JOINER}{EN_DASH}{WORD_JOINER}7", 72, 168))
+                  AftercareDay("Day 3", 48, 72), AftercareDay("Day 4", 72, 96),
+                  AftercareDay(f"Days 5{WORD_JOINER}{EN_DASH}{WORD_JOINER}7", 96, 168))
 """The columns of the day-by-day table; hours count from the start of the session day."""
 
 
