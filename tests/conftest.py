@@ -32,6 +32,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 CLINICS = ("harbor-hair-clinic", "lumen-dermatology")
 DOCUMENTS = ("aftercare", "brochure", "consent")
+PAIRS = [(slug, document) for slug in CLINICS for document in DOCUMENTS]
+"""Every shipped document, as (clinic, document kind)."""
 """Every document a clinic builds, in the order of their file names."""
 PAPER_POINTS = {"letter": (612.0, 792.0), "a4": (595.28, 841.89)}
 """Page sizes in PDF points, as the print shop expects them."""

@@ -20,6 +20,7 @@ import yaml
 from conftest import (
     CLINICS,
     DOCUMENTS,
+    PAIRS,
     PAPER_POINTS,
     Built,
     build,
@@ -46,8 +47,6 @@ from brochure.models.content import Protocol
 from brochure.project import Project, load_project
 from brochure.scoping import effective_protocol
 from brochure.theme import long_date, short_date
-
-PAIRS = [(slug, document) for slug in CLINICS for document in DOCUMENTS]
 
 
 def _near(value: float, expected: float, tolerance: float = 0.5) -> bool:

@@ -27,7 +27,7 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from conftest import (
     CLINICS,
-    DOCUMENTS,
+    PAIRS,
     Built,
     build,
     contains,
@@ -64,7 +64,6 @@ from brochure.scoping import treatment_of
 from brochure.theme import short_date
 
 HARBOR, LUMEN = CLINICS
-PAIRS = [(slug, document) for slug in CLINICS for document in DOCUMENTS]
 SIGNATURES = ["sig_interpreter", "sig_patient", "sig_practitioner"]
 """The signature fields of every form; a clinic that asks for a witness adds sig_witness."""
 

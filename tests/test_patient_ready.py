@@ -18,6 +18,7 @@ import pytest
 from conftest import (
     CLINICS,
     DOCUMENTS,
+    PAIRS,
     Built,
     build,
     contains,
@@ -40,7 +41,6 @@ from brochure.project import Project, load_project
 from brochure.scoping import treatment_of
 
 HARBOR, LUMEN = CLINICS
-PAIRS = [(slug, document) for slug in CLINICS for document in DOCUMENTS]
 MM = 72 / 25.4
 """Points in a millimetre."""
 
