@@ -568,6 +568,21 @@ def test_an_aftercare_sheet_longer_than_a_page_is_refused(project: Path) -> None
     assert not (project / "output" / LUMEN / "aftercare.en.pdf").exists()
 
 
+def test_an_aftercare_sheet_a_little_too_long_is_set_tighter_not_smaller(project: Path) -> None:
+    """Lumen's sheet on US Letter (18 mm shorter than A4) runs over at the brand's spacing:
+    it is set again with closer lines and still prints its body at 12 pt, on one page."""
+    edit(project / "clinics" / LUMEN / "clinic.yaml", r"^paper: a4$", "paper: letter")
+    result = build(project, "--clinic", LUMEN, "--document", "aftercare")
+    assert result.crash is None, result.crash
+    assert result.exit_code == 0, result.output
+    pdf = project / "output" / LUMEN / "aftercare.en.pdf"
+    assert len(PdfReader(pdf).pages) == 1
+    lines = lines_of(pdf)
+    sizes = Counter(round(size, 1) for line in lines for _, size in line.chars)
+    assert sizes.most_common(1)[0][0] == 12.0, sizes.most_common(3)
+    assert contains(pdf_text(pdf), "call for an ambulance")  # the red box is on the page
+
+
 def site_colour(project: Project, slug: str) -> str:
     """The colour the clinic's QR codes are drawn in."""
     return project.clinics[slug].theme.colors.get("dark", "#000000")

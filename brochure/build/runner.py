@@ -257,14 +257,18 @@ def render_job(project: Project, job: Job, out: Path, output_format: OutputForma
         else:
             from ..pdf.render import render_pdf  # WeasyPrint is slow to import: only when needed
 
-            data, pages = render_pdf(html, project.root, site.theme,
-                                     site.clinic.documents[job.document].effective)
+            released = site.clinic.documents[job.document].effective
+            data, pages = render_pdf(html, project.root, site.theme, released)
             limit = MAX_PAGES.get(job.document)
+            if limit is not None and pages > limit:  # try once more with tighter spacing
+                html = render_html(project, site, job.document, job.language, inputs,
+                                   compact=True)
+                data, pages = render_pdf(html, project.root, site.theme, released)
             if limit is not None and pages > limit:
                 return Outcome(job, inputs=inputs, error=(
-                    f"the {job.document} sheet must fit on {limit} page, and it takes {pages}: "
-                    "shorten its steps in content.yaml or the clinic's hours and out-of-hours "
-                    "text; the earlier file is kept"))
+                    f"the {job.document} sheet must fit on {limit} page, and even with tighter "
+                    f"spacing it takes {pages}: shorten its steps in content.yaml or the "
+                    "clinic's hours and out-of-hours text; the earlier file is kept"))
         write_atomic(path, data)
     except BrochureError as error:
         return Outcome(job, inputs=inputs, error=str(error))

@@ -14,10 +14,14 @@ from .context import document_context
 
 
 def render_html(project: Project, site: ClinicSite, document: str, language: str,
-                inputs: str | None = None) -> str:
-    """The HTML of ``document`` for ``site``; template mistakes raise :class:`RenderError`."""
+                inputs: str | None = None, compact: bool = False) -> str:
+    """The HTML of ``document`` for ``site``; template mistakes raise :class:`RenderError`.
+
+    ``compact`` sets the page tighter (less space between lines and rows, never smaller type),
+    for a document that must fit its pages and does not at the brand's spacing.
+    """
     environment = make_environment(project.template_folders(site), project.root)
-    context = document_context(project, site, document, language, inputs)
+    context = {**document_context(project, site, document, language, inputs), "compact": compact}
     try:
         return environment.get_template(f"{document}.html").render(context)
     except TemplateNotFound as error:
