@@ -43,9 +43,12 @@ def _given(model: BaseModel, exclude: set[str] | frozenset[str] = frozenset()) -
 def treatment_of(content: Content, clinic: Clinic) -> tuple[Protocol, Treatment]:
     """The clinic's protocol, overrides applied, and the treatment it describes."""
     protocol = effective_protocol(content.protocols[clinic.protocol], clinic.overrides)
-    return protocol, Treatment(protocol=clinic.protocol, route=protocol.route,
-                               ingredients=tuple(protocol.ingredients),
-                               numbing=clinic.numbing is not None)
+    return protocol, _treatment(clinic.protocol, protocol, numbing=clinic.numbing is not None)
+
+
+def _treatment(protocol_id: str, protocol: Protocol, numbing: bool) -> Treatment:
+    return Treatment(protocol=protocol_id, route=protocol.route,
+                     ingredients=tuple(protocol.ingredients), numbing=numbing)
 
 
 def content_for(content: Content, treatment: Treatment, protocol: Protocol,
@@ -103,7 +106,9 @@ def usable(ingredient: Ingredient, protocol: Protocol) -> bool:
 def scope_problems(content: Content, source: SourceFile) -> list[Problem]:
     """Items no protocol prints, protocols without a required item, routes cited amiss."""
     problems = []
-    for path, item, printed_for in _items(content, content, (), set(content.protocols)):
+    reach = _reach(content)
+    for path, item, printed_for in _items(content, reach, content, (),
+                                          set(content.protocols)):
         if isinstance(item, Scoped) and not printed_for:
             problems.append(source.problem(path, _nowhere(item), "scope.nowhere"))
         cited = getattr(item, "sources", None)
@@ -125,9 +130,7 @@ def scope_problems(content: Content, source: SourceFile) -> list[Problem]:
                                            unusable_message(content, name, protocol)))
         if unusable:  # its documents cannot be made: what they would lack is moot
             continue
-        treatment = Treatment(protocol=protocol_id, route=protocol.route,
-                              ingredients=tuple(protocol.ingredients),
-                              numbing=protocol.without_numbing is None)
+        treatment = _treatment(protocol_id, protocol, numbing=protocol.without_numbing is None)
         for path in content_for(content, treatment, protocol)[1]:
             problems.append(source.problem(path, missing_for(protocol_id), "scope.missing"))
     return problems
@@ -147,50 +150,52 @@ def missing_for(protocol_id: str) -> str:
             f"add an item with 'protocols: [{protocol_id}]', or with no 'protocols' (all)")
 
 
-def _items(content: Content, value: Any, path: KeyPath, printed_for: set[str],
+_Reach = dict[str, set[str]]
+"""For each protocol, the ingredients a clinic giving it may use: its own, and any it could add."""
+
+
+def _reach(content: Content) -> _Reach:
+    return {protocol_id: {name for name, ingredient in content.ingredients.items()
+                          if usable(ingredient, protocol)}
+            for protocol_id, protocol in content.protocols.items()}
+
+
+def _items(content: Content, reach: _Reach, value: Any, path: KeyPath, printed_for: set[str],
            ) -> Iterator[tuple[KeyPath, Any, set[str]]]:
     """Every model below ``value``, with the protocols that may print it."""
     if isinstance(value, BaseModel):
         if isinstance(value, Scoped):
             printed_for = {protocol_id for protocol_id in printed_for
-                           if _may_apply(content, value, protocol_id)}
+                           if _may_apply(value, reach[protocol_id], protocol_id)}
         yield path, value, printed_for
         for name in type(value).model_fields:
-            yield from _items(content, getattr(value, name), (*path, name), printed_for)
+            yield from _items(content, reach, getattr(value, name), (*path, name), printed_for)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _items(content, item, (*path, index), printed_for)
+            yield from _items(content, reach, item, (*path, index), printed_for)
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _items(content, item, (*path, key),
-                              _narrowed(content, path, key, printed_for))
+            yield from _items(content, reach, item, (*path, key),
+                              _narrowed(content, reach, path, key, printed_for))
 
 
-def _narrowed(content: Content, path: KeyPath, key: str, printed_for: set[str]) -> set[str]:
+def _narrowed(content: Content, reach: _Reach, path: KeyPath, key: str, printed_for: set[str],
+              ) -> set[str]:
     """The protocols that may print what sits under ``key`` of the mapping at ``path``."""
     if path == ("protocols",):
         return printed_for & {key}
     if path == ("ingredients",):
-        return {protocol_id for protocol_id in printed_for
-                if key in _possible_ingredients(content, protocol_id)}
+        return {protocol_id for protocol_id in printed_for if key in reach[protocol_id]}
     if len(path) == 3 and path[0] == "ingredients" and path[2] == "routes":
         return {protocol_id for protocol_id in printed_for
                 if content.protocols[protocol_id].route == key}
     return printed_for
 
 
-def _possible_ingredients(content: Content, protocol_id: str) -> set[str]:
-    """The ingredients a clinic giving ``protocol_id`` may use: its own, and any it could add."""
-    protocol = content.protocols[protocol_id]
-    return {name for name, ingredient in content.ingredients.items()
-            if usable(ingredient, protocol)}
-
-
-def _may_apply(content: Content, item: Scoped, protocol_id: str) -> bool:
+def _may_apply(item: Scoped, possible: set[str], protocol_id: str) -> bool:
     if item.protocols and protocol_id not in item.protocols:
         return False
-    return not item.ingredients or bool(
-        set(item.ingredients) & _possible_ingredients(content, protocol_id))
+    return not item.ingredients or bool(set(item.ingredients) & possible)
 
 
 def _nowhere(item: Scoped) -> str:

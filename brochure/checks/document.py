@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from ..documents.html import render_html
 from ..errors import Location, relative_name
 from ..project import ClinicSite, Project
+from ..scoping import treatment_of
 from .claims import claim_findings, downtime_findings, prescription_findings
 from .findings import DocumentScore, Finding, SectionScore
 from .pemat import long_lists, pemat_items
@@ -71,7 +72,9 @@ def check_document(project: Project, site: ClinicSite, document: str, language: 
             f"{whole.flesch_kincaid:g}); the limit is {gate:g}. Hardest section: "
             f"'{hardest.title}' (SMOG {hardest.smog:g})", _PLAINER))
     findings.extend(claim_findings(printed, lists, locate))
-    findings.extend(downtime_findings(printed, bool(project.content.aftercare.steps), locate))
+    treatment = treatment_of(project.content, site.clinic)[1]
+    limits = any(step.applies_to(treatment) for step in project.content.aftercare.steps)
+    findings.extend(downtime_findings(printed, limits, locate))
     if document == "brochure":
         findings.extend(prescription_findings(printed, _prescription_names(project), locate))
     findings.extend(long_lists(printed, locate))

@@ -43,8 +43,9 @@ def risk_groups(risks: list[Risk]) -> list[tuple[str, list[Risk]]]:
 
 
 def document_context(project: Project, site: ClinicSite, document: str, language: str,
-                     inputs: str | None = None) -> dict[str, Any]:
-    """Everything a document template may use; ``inputs`` is the digest, when already known."""
+                     inputs: str | None = None, compact: bool = False) -> dict[str, Any]:
+    """Everything a document template may use; ``inputs`` is the digest, when already known;
+    ``compact`` asks for tighter spacing (see :func:`~brochure.documents.html.render_html`)."""
     clinic = site.clinic
     theme = site.theme
     protocol, treatment = treatment_of(project.content, clinic)
@@ -62,6 +63,7 @@ def document_context(project: Project, site: ClinicSite, document: str, language
     citations = Citations(project.content.sources)
     return {
         "document": document,
+        "compact": compact,
         "control": clinic.documents[document],
         "inputs": inputs or input_digest(project, site, document, language),
         "language": language,
@@ -70,13 +72,9 @@ def document_context(project: Project, site: ClinicSite, document: str, language
         "content": content,
         "meta": content.meta,
         "clinic": clinic,
-        "slug": site.slug,
         "theme": theme,
         "protocol": protocol,
-        "protocol_id": clinic.protocol,
-        "route": content.routes[protocol.route],
         "ingredients": ingredients,
-        "risks": content.risks.items,
         "risk_groups": risk_groups(content.risks.items),
         "contraindications": content.contraindications.items,
         "preparation": content.preparation.steps,
@@ -99,5 +97,4 @@ def document_context(project: Project, site: ClinicSite, document: str, language
         "booking_qr": qr_data_uri(str(clinic.booking_url), theme.colors.get("dark", "#000000")),
         "cite": citations.cite,
         "citations": citations,
-        "sources": project.content.sources,
     }

@@ -21,7 +21,7 @@ def render_html(project: Project, site: ClinicSite, document: str, language: str
     for a document that must fit its pages and does not at the brand's spacing.
     """
     environment = make_environment(project.template_folders(site), project.root)
-    context = {**document_context(project, site, document, language, inputs), "compact": compact}
+    context = document_context(project, site, document, language, inputs, compact)
     try:
         return environment.get_template(f"{document}.html").render(context)
     except TemplateNotFound as error:

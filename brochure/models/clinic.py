@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, HttpUrl, field_validator, model_validator
 
 from .base import CountField, DurationField, Slug, StrictModel
 
 DocumentKind = Literal["brochure", "consent", "aftercare"]
-DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("brochure", "consent", "aftercare")
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = get_args(DocumentKind)
 PaperSize = Literal["a4", "letter"]
 
 DEFAULT_SMOG_MAX = 8.0

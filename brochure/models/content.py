@@ -142,28 +142,28 @@ class Listing(StrictModel, Generic[Item]):
     items: list[Item] = Field(min_length=1)
 
 
-class Step(Scoped):
-    """One action the patient takes, with its timing; ``kind`` picks its do/avoid sign."""
+class Action(Scoped):
+    """One thing the patient does or avoids; ``kind`` picks its do/avoid sign."""
 
     id: Slug
     kind: Literal["do", "avoid"]
-    when: str
     action: str
     why: str | None = None
     sources: list[Slug] = []
 
 
-class AftercareStep(Scoped):
-    """One action after a session, and the hours or days it lasts."""
+class Step(Action):
+    """An action before treatment, and when to take it."""
 
-    id: Slug
-    kind: Literal["do", "avoid"]
+    when: str
+
+
+class AftercareStep(Action):
+    """An action after a session, and the hours or days it lasts."""
+
     start: DurationField | None = Field(None, description="when it starts, after the session;"
                                                           " none: straight away")
     until: DurationField = Field(description="how long after the session it lasts")
-    action: str
-    why: str | None = None
-    sources: list[Slug] = []
 
 
 class Steps(StrictModel):
