@@ -9,20 +9,21 @@ from __future__ import annotations
 import os
 from importlib.metadata import version
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
-from .build.manifest import merge_manifests, read_manifest, verify, write_manifest
-from .build.plan import UnknownClinic
-from .build.runner import BuildOptions, BuildReport, ReleaseRefused, build
-from .errors import BrochureError, InputError
-from .models.clinic import DOCUMENT_KINDS
+from .checks import check_project, input_report
+from .checks.formats import format_json, format_sarif, format_text, summary_line
+from .errors import InputError, UnknownClinic
+from .models.clinic import DOCUMENT_KINDS, DocumentKind
 from .progress import Reporter
-from .project import Project, load_project
+from .project import load_project
+from .release.manifest import merge_manifests, read_manifest, verify, write_manifest
+from .release.outcome import BuildOptions, BuildReport, OutputFormat
+from .release.runner import build
 
 
-class ShardType(click.ParamType):
+class ShardType(click.ParamType):  # type: ignore[type-arg]
     """``K/N``: the K-th of N slices, K from 1 to N."""
 
     name = "shard"
@@ -77,31 +78,25 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures and the summary.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Also print documents that were up to date, and render times.")
-def build_command(project_dir: Path, clinics: tuple[str, ...], documents: tuple[str, ...],
-                  out_dir: Path | None, output_format: str, release: bool, force: bool,
-                  jobs: int, shard: tuple[int, int] | None, quiet: bool, verbose: bool) -> None:
+def build_command(project_dir: Path, clinics: tuple[str, ...],
+                  documents: tuple[DocumentKind, ...], out_dir: Path | None,
+                  output_format: OutputFormat, release: bool, force: bool, jobs: int,
+                  shard: tuple[int, int] | None, quiet: bool, verbose: bool) -> None:
     """Build every clinic's documents into output/<clinic>/<document>.<lang>.pdf.
 
     Documents whose inputs did not change since the last build are kept as they are;
     output/manifest.json records what was built.
     """
-    project = _load(project_dir)
+    project = load_project(project_dir)
     out = out_dir if out_dir is not None else project.root / "output"
-    options = BuildOptions(clinics, documents, output_format, release,  # type: ignore[arg-type]
-                           force, jobs, shard)
+    options = BuildOptions(clinics, documents, output_format, release, force, jobs, shard)
     try:
         with Reporter(quiet, verbose) as reporter:
             report = build(project, out, options, reporter.outcome, reporter.plan)
-    except UnknownClinic as error:
-        raise click.UsageError(str(error)) from None
-    except ReleaseRefused as error:
-        _fail(error, "release refused, nothing built")
     except KeyboardInterrupt:
         click.secho("interrupted: finished documents are written, no partial file is left",
                     fg="red", err=True)
         raise SystemExit(130) from None
-    except BrochureError as error:
-        raise click.ClickException(str(error)) from None
     _print_summary(report)
     if not report.ok:
         raise SystemExit(1)
@@ -112,10 +107,7 @@ def build_command(project_dir: Path, clinics: tuple[str, ...], documents: tuple[
               default=Path("output"), show_default=True, help="The output folder to verify.")
 def verify_command(out_dir: Path) -> None:
     """Re-hash every output against output/manifest.json; exit 1 on any difference."""
-    try:
-        problems = verify(out_dir)
-    except BrochureError as error:
-        raise click.ClickException(str(error)) from None
+    problems = verify(out_dir)
     if problems:
         click.secho(f"error: {len(problems)} output(s) do not match the manifest:", fg="red",
                     err=True)
@@ -138,10 +130,7 @@ def manifest_group() -> None:
               help="Where to write the merged manifest.")
 def merge_command(manifests: tuple[Path, ...], target: Path) -> None:
     """Merge the manifests of several shards into one."""
-    try:
-        entries = merge_manifests(read_manifest(path) for path in manifests)
-    except BrochureError as error:
-        raise click.ClickException(str(error)) from None
+    entries = merge_manifests(read_manifest(path) for path in manifests)
     write_manifest(target, entries)
     click.echo(f"{len(entries)} document(s) from {len(manifests)} manifest(s) -> {target}")
 
@@ -159,20 +148,15 @@ def check_command(project_dir: Path, clinics: tuple[str, ...], output_format: st
     """Check what each document prints: input, consent elements, reading grade, claims,
     prescription-only medicines and PEMAT-P. Exit 1 on any error (and warning, with --strict).
     """
-    from .checks import check_project, input_report  # the checks load textstat: only here
-    from .checks.formats import format_json, format_sarif, format_text, summary_line
-
     try:
         project = load_project(project_dir)
     except InputError as error:
         project, report, slugs = None, input_report(error), list(clinics)
-    except BrochureError as error:
-        raise click.ClickException(str(error)) from None
     if project is not None:
         unknown = sorted(set(clinics) - set(project.slugs))
         if unknown:
-            raise click.UsageError(f"no clinic folder named {', '.join(unknown)}; clinics: "
-                                   f"{', '.join(project.slugs)}")
+            raise UnknownClinic(f"no clinic folder named {', '.join(unknown)}; clinics: "
+                                f"{', '.join(project.slugs)}")
         slugs = list(clinics) or project.slugs
         report = check_project(project, slugs)
     tool_version = version("clinic-brochure")
@@ -192,7 +176,7 @@ def check_command(project_dir: Path, clinics: tuple[str, ...], output_format: st
 @project_option
 def list_command(project_dir: Path) -> None:
     """Show the clinics, their protocol, paper and documents."""
-    project = _load(project_dir)
+    project = load_project(project_dir)
     for slug in project.slugs:
         site = project.clinics.get(slug)
         if site is None:
@@ -207,22 +191,6 @@ def list_command(project_dir: Path) -> None:
                    f"    paper:     {clinic.paper}\n"
                    f"    languages: {', '.join(clinic.languages)}\n"
                    f"    documents: {documents}")
-
-
-def _load(project_dir: Path) -> Project:
-    try:
-        return load_project(project_dir)
-    except InputError as error:
-        _fail(error)
-    except BrochureError as error:
-        raise click.ClickException(str(error)) from None
-
-
-def _fail(error: InputError, context: str = "in the input") -> NoReturn:
-    click.secho(f"error: {len(error.problems)} problem(s), {context}:", fg="red", err=True)
-    for problem in error.problems:
-        click.echo(f"  {problem}", err=True)
-    raise SystemExit(1)
 
 
 def _print_summary(report: BuildReport) -> None:

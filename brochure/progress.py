@@ -8,9 +8,16 @@ from types import TracebackType
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
-from .build.runner import Outcome
+from .release.outcome import Outcome
 
 
 class Reporter:
@@ -22,7 +29,7 @@ class Reporter:
         self.verbose = verbose
         self.terminal = sys.stdout.isatty() if terminal is None else terminal
         self._progress: Progress | None = None
-        self._task = None
+        self._task: TaskID | None = None
 
     def __enter__(self) -> Reporter:
         return self

@@ -44,9 +44,10 @@ class SourceFile:
                 return Location(self.name, *position)
         return Location(self.name)
 
-    def problem(self, path: KeyPath, message: str, rule: str = "") -> Problem:
-        """Build a problem located at ``path``."""
-        return Problem(self.locate(path), format_key(path), message, rule)
+    def problem(self, path: KeyPath, message: str, rule: str = "", *, value: str | None = None,
+                allowed: tuple[str, ...] = ()) -> Problem:
+        """A problem located at ``path``, with the value given there and what is allowed."""
+        return Problem(self.locate(path), format_key(path), message, rule, value, allowed)
 
 
 def format_key(path: KeyPath) -> str:

@@ -24,7 +24,9 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
 from brochure.cli import main
+from brochure.digests import DigestCache
 from brochure.project import Project, load_project
+from brochure.request import DocumentRequest, Job
 from brochure.theme import markdown_inline
 
 REPO = Path(__file__).resolve().parent.parent
@@ -63,6 +65,13 @@ class CliResult:
     """stdout and stderr as a terminal shows them."""
     crash: str | None
     """The traceback of an exception the command did not handle, else None."""
+
+
+def request_for(project: Project, slug: str, document: str, language: str = "en"
+                ) -> DocumentRequest:
+    """The request a build makes for one document, its inputs fingerprinted afresh."""
+    return DocumentRequest.for_job(project, Job(slug, document, language),  # type: ignore[arg-type]
+                                   DigestCache())
 
 
 def run_cli(*args: str | Path) -> CliResult:

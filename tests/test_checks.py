@@ -48,7 +48,7 @@ class Gap:
         """A reported problem: ``file:line:column: key: [slug] element...`` from a build, or
         ``file:line:column: error consent.element: [slug] key: element...`` from check."""
         return (rf"{re.escape(self.file)}:{self.line}:\d+: (?:\S+: |error consent\.element: )"
-                rf"\[{re.escape(slug)}\] (?:\S+: )?{re.escape(self.element)}\b")
+                rf"\[{re.escape(slug)}(?: consent)?\] (?:\S+: )?{re.escape(self.element)}\b")
 
 
 # --- the bad inputs --------------------------------------------------------------------------
@@ -116,6 +116,7 @@ def assert_reported(result: CliResult, gap: Gap) -> None:
             f"expected a problem matching {gap.pattern(slug)!r} in:\n{result.output}")
     for slug in set(CLINICS) - set(gap.clinics):
         assert f"[{slug}]" not in result.output, result.output
+        assert f"[{slug} consent]" not in result.output, result.output
 
 
 # --- the tests -------------------------------------------------------------------------------

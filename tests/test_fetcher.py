@@ -9,7 +9,8 @@ import pytest
 from conftest import build, minimal_brochure, override_template, pdf_text
 from weasyprint.urls import FatalURLFetchingError
 
-from brochure.pdf.fetcher import SandboxedFetcher, SandboxViolation
+from brochure.errors import BrochureError, SandboxViolation
+from brochure.pdf.fetcher import Refusal, SandboxedFetcher
 
 PASSWD = Path("/etc/passwd")
 
@@ -32,9 +33,13 @@ def _refused(fetcher: SandboxedFetcher, url: str) -> SandboxViolation:
     return error.value
 
 
-def test_a_refusal_is_fatal_for_weasyprint() -> None:
-    """WeasyPrint only lets FatalURLFetchingError through; anything else is a logged warning."""
-    assert issubclass(SandboxViolation, FatalURLFetchingError)
+def test_a_refusal_is_fatal_for_weasyprint_and_a_brochure_error(root: Path) -> None:
+    """WeasyPrint only lets FatalURLFetchingError through (anything else is a logged warning);
+    the command line reports a BrochureError without a traceback: a refusal is both."""
+    refusal = _refused(SandboxedFetcher(root), "https://example.com/logo.png")
+    assert isinstance(refusal, Refusal)
+    assert isinstance(refusal, FatalURLFetchingError)
+    assert isinstance(refusal, BrochureError)
 
 
 def test_allows_a_project_file(root: Path) -> None:

@@ -8,7 +8,6 @@ process writes a configuration's files.
 
 from __future__ import annotations
 
-import multiprocessing
 import shutil
 from io import BytesIO
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 from conftest import build, iter_fonts
 from fontTools.ttLib import TTFont
 
-from brochure.pdf import render
+from brochure.pdf.render import FontConfigs
 from brochure.project import load_project
 
 LUMEN = "lumen-dermatology"
@@ -78,21 +77,15 @@ def test_a_font_file_changed_on_disk_is_read_again(project: Path) -> None:
     assert "Open Sans" in _embedded_families(_lumen_brochure(project))
 
 
-def _configuration_identity(root: str) -> tuple[int, int]:
-    """In a forked child: the id of the configuration the child gets, twice."""
-    theme = load_project(Path(root)).clinics[LUMEN].theme
-    return id(render._font_config(Path(root), theme)), id(render._font_config(Path(root), theme))
-
-
-def test_a_forked_worker_makes_its_own_font_configuration(project: Path) -> None:
-    """A build's workers are forked from a process that may have rendered already: sharing
-    its configuration made two workers write the same font files at once (a font then
-    failed to load at random)."""
-    theme = load_project(project).clinics[LUMEN].theme
-    parents = id(render._font_config(project, theme))
-    assert id(render._font_config(project, theme)) == parents  # reused within a process
-
-    with multiprocessing.get_context("fork").Pool(1) as pool:
-        first, second = pool.apply(_configuration_identity, (str(project),))
-    assert first != parents
-    assert second == first
+def test_font_configurations_are_reused_per_owner_and_font_contents(project: Path) -> None:
+    """A printer's configurations are its own: reused across its renders (memory stays flat),
+    never shared with another printer, as a worker process has its own; and a font set with
+    other contents gets a configuration of its own."""
+    loaded = load_project(project)
+    lumen, harbor = loaded.clinics[LUMEN].theme, loaded.clinics["harbor-hair-clinic"].theme
+    first, second = FontConfigs(), FontConfigs()
+    mine = first.for_theme(project, lumen)
+    assert first.for_theme(project, lumen) is mine
+    assert second.for_theme(project, lumen) is not mine
+    assert first.for_theme(project, harbor) is not mine
+    assert first.for_theme(project, lumen) is mine  # kept while others come and go

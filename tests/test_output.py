@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from brochure.build.output import write_atomic
+from brochure.files import write_atomic
 
 
 def _debris(folder: Path) -> list[str]:

@@ -27,6 +27,7 @@ from conftest import (
     line_of,
     pdf_text,
     printed,
+    request_for,
     run_cli,
 )
 from pdfminer.high_level import extract_pages
@@ -408,7 +409,7 @@ def test_the_brochure_draws_where_its_treatment_acts(shipped: Built, shipped_pro
     """A labelled scalp diagram for the clinic's protocol, with its caption and alt text."""
     project = shipped_project
     protocol, _ = treatment_of(project.content, project.clinics[slug].clinic)
-    root = read_printed(render_html(project, project.clinics[slug], "brochure", "en")).root
+    root = read_printed(render_html(request_for(project, slug, "brochure"))).root
     figure = next(element for element in root.iter("figure")
                   if "diagram" in (element.get("class") or ""))
     svg = next(element for element in figure.iter() if element.tag.endswith("svg"))
@@ -429,7 +430,7 @@ def test_the_brochure_draws_where_its_treatment_acts(shipped: Built, shipped_pro
 def test_every_step_carries_its_do_or_avoid_sign(shipped_project: Project, slug: str) -> None:
     project = shipped_project
     treatment = treatment_of(project.content, project.clinics[slug].clinic)[1]
-    root = read_printed(render_html(project, project.clinics[slug], "brochure", "en")).root
+    root = read_printed(render_html(request_for(project, slug, "brochure"))).root
     signs = [svg.get("aria-label") for checklist in root.iter()
              if "checklist" in (checklist.get("class") or "").split()
              for item in checklist.iter() if item.tag in ("li", "tr")
@@ -534,7 +535,7 @@ def test_the_aftercare_sheet_is_one_page_to_take_home(shipped: Built, shipped_pr
     reader = PdfReader(pdf)
     assert len(reader.pages) == 1
     text = pdf_text(pdf)
-    html = render_html(project, project.clinics[slug], "aftercare", "en")
+    html = render_html(request_for(project, slug, "aftercare"))
     qr = next(image for image in read_printed(html).root.iter("img")
               if image.get("alt") == "QR code for booking")
     assert qr.get("src") == qr_data_uri(str(clinic.booking_url), site_colour(project, slug))

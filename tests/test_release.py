@@ -28,16 +28,19 @@ from conftest import (
     edit,
     override_template,
     pdf_text,
+    request_for,
     run_cli,
 )
 from pypdf import PdfReader
 
-from brochure.build import runner
-from brochure.build.inputs import input_digest
-from brochure.build.lock import LOCK_FILE, output_lock
-from brochure.build.manifest import read_manifest
-from brochure.build.plan import Job, in_shard, plan_jobs
 from brochure.project import Project
+from brochure.release import workers
+from brochure.release.jobs import in_shard, plan_jobs
+from brochure.release.lock import LOCK_FILE, output_lock
+from brochure.release.manifest import read_manifest
+from brochure.release.outcome import Outcome
+from brochure.release.render import Printer, Task
+from brochure.request import Job
 
 PATHS = [f"{slug}/{document}.en.pdf" for slug in CLINICS for document in DOCUMENTS]
 """Every output of the shipped project, in manifest (path) order."""
@@ -121,13 +124,13 @@ def built_project(shipped: Built, tmp_path: Path) -> Path:
 def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The jobs rendered in this process, in order (builds must use ``-j 1``)."""
     jobs: list[str] = []
-    real = runner.render_job
+    real = Printer.print
 
-    def spy(project: Project, job: Job, *args: object) -> runner.Outcome:
-        jobs.append(job.filename("pdf"))
-        return real(project, job, *args)  # type: ignore[arg-type]
+    def spy(printer: Printer, task: Task) -> Outcome:
+        jobs.append(task.job.filename("pdf"))
+        return real(printer, task)
 
-    monkeypatch.setattr(runner, "render_job", spy)
+    monkeypatch.setattr(Printer, "print", spy)
     return jobs
 
 
@@ -175,7 +178,7 @@ def test_manifest_has_one_entry_per_document_sorted_by_path(shipped: Built,
         site = shipped_project.clinics[slug]
         control = site.clinic.documents[document]
         assert (entry["version"], entry["status"]) == (control.version, control.status)
-        assert entry["inputs"] == input_digest(shipped_project, site, document, "en")
+        assert entry["inputs"] == request_for(shipped_project, slug, document).inputs
 
 
 def test_manifest_hashes_sizes_and_pages_match_the_files(shipped: Built) -> None:
@@ -446,7 +449,7 @@ def test_an_invalid_shard_is_a_usage_error(shipped: Built, tmp_path: Path, value
 
 
 def _hold_in_a_child(out: Path) -> subprocess.Popen[str]:
-    code = ("import sys\nfrom pathlib import Path\nfrom brochure.build.lock import output_lock\n"
+    code = ("import sys\nfrom pathlib import Path\nfrom brochure.release.lock import output_lock\n"
             "with output_lock(Path(sys.argv[1])):\n"
             "    print('held', flush=True)\n"
             "    sys.stdin.read()\n")
@@ -483,17 +486,17 @@ def test_a_locked_output_folder_stops_a_second_build(shipped: Built, tmp_path: P
 
 def _interrupt_after_first_document(monkeypatch: pytest.MonkeyPatch, where: str) -> None:
     """Raise KeyboardInterrupt once the first document is written."""
-    if where == "render_job":
-        real = runner.render_job
+    if where == "print":
+        real = Printer.print
         calls: list[Job] = []
 
-        def render_job(project: Project, job: Job, *args: object) -> runner.Outcome:
-            calls.append(job)
+        def interrupting_print(printer: Printer, task: Task) -> Outcome:
+            calls.append(task.job)
             if len(calls) > 1:
                 raise KeyboardInterrupt
-            return real(project, job, *args)  # type: ignore[arg-type]
+            return real(printer, task)
 
-        monkeypatch.setattr(runner, "render_job", render_job)
+        monkeypatch.setattr(Printer, "print", interrupting_print)
     else:  # the rename of the second PDF, its temporary file complete
         replace = os.replace
         renamed: list[str] = []
@@ -517,7 +520,7 @@ def _interrupted_build(root: Path, monkeypatch: pytest.MonkeyPatch, where: str) 
     return result
 
 
-@pytest.mark.parametrize("where", ["render_job", "os.replace"])
+@pytest.mark.parametrize("where", ["print", "os.replace"])
 def test_ctrl_c_stops_the_build_cleanly(shipped: Built, built_project: Path,
                                         fake_pdf: list[bytes], monkeypatch: pytest.MonkeyPatch,
                                         where: str) -> None:
@@ -540,7 +543,7 @@ def test_the_manifest_stays_true_after_ctrl_c(shipped: Built, built_project: Pat
     "changed since it was built" (it should record them, as it does for a failed document's
     neighbours)."""
     out = built_project / "output"
-    result = _interrupted_build(built_project, monkeypatch, "render_job")
+    result = _interrupted_build(built_project, monkeypatch, "print")
     assert result.exit_code == 130, result.output
     verified = _verify(out)
     assert verified.exit_code == 0, verified.output
@@ -552,14 +555,15 @@ def test_a_worker_that_dies_fails_its_documents_not_the_build(
     """A worker killed mid-render (out of memory, a crash in the renderer) fails that document
     alone, with no traceback: the jobs the broken pool left are tried again one by one.
     Earlier output and the manifest stay true."""
-    real = runner.render_job
+    real = Printer.print
 
-    def render_job(project: Project, job: Job, *args: object) -> runner.Outcome:
-        if job.slug == HARBOR and job.document == "brochure":
-            os._exit(1)  # runs in a forked worker: the worker dies here
-        return real(project, job, *args)  # type: ignore[arg-type]
+    def dying_print(printer: Printer, task: Task) -> Outcome:
+        if task.job.slug == HARBOR and task.job.document == "brochure":
+            os._exit(1)  # runs in a worker: the worker dies here
+        return real(printer, task)
 
-    monkeypatch.setattr(runner, "render_job", render_job)
+    monkeypatch.setattr(Printer, "print", dying_print)
+    monkeypatch.setattr(workers, "START_METHOD", "fork")  # so that workers see the patch
     out = built_project / "output"
     result = build(built_project, "--force", "-j", "2")
     monkeypatch.undo()

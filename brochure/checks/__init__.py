@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from ..build.plan import Job
-from ..errors import InputError, Location, Problem, RenderError
+from ..digests import DigestCache
+from ..documents.html import render_html
+from ..errors import InputError, Location, RenderError
 from ..project import Project
+from ..request import DocumentRequest, Job
 from .consent import consent_problems
 from .document import check_document, source_index
 from .findings import CheckReport, Finding
 from .wording import WordLists
 
+Render = Callable[[DocumentRequest], str]
+"""Turns a request into the HTML that is printed; a release passes one that keeps it."""
 
-def check_project(project: Project, slugs: Iterable[str]) -> CheckReport:
-    """Check the given clinics: valid input, complete consent forms, then every document."""
+
+def check_project(project: Project, slugs: Iterable[str], digests: DigestCache | None = None,
+                  render: Render = render_html) -> CheckReport:
+    """Check the given clinics: valid input, complete consent forms, then every document,
+    each read from the HTML ``render`` gives for it."""
+    digests = digests or DigestCache()
     report = CheckReport()
     lists = WordLists.for_content(project.content.wording)
     for slug in slugs:
@@ -32,13 +40,14 @@ def check_project(project: Project, slugs: Iterable[str]) -> CheckReport:
         index = source_index(project, site)
         for document in documents:
             for language in site.clinic.languages:
+                request = DocumentRequest.for_job(project, Job(slug, document, language),
+                                                  digests)
                 try:
-                    score, findings = check_document(project, site, document, language,
-                                                     lists, index)
+                    score, findings = check_document(request, render(request), lists, index)
                 except RenderError as error:
                     report.findings.append(Finding(
-                        Location(f"templates/{document}.html"), "render.failed", str(error),
-                        clinic=slug, document=f"{document}.{language}"))
+                        Location(f"templates/{document}.html"), "render.failed",
+                        error.format_message(), clinic=slug, document=f"{document}.{language}"))
                     continue
                 report.scores.append(score)
                 report.findings.extend(findings)
@@ -50,17 +59,3 @@ def input_report(error: InputError) -> CheckReport:
     """The report of a project whose shared files are invalid: nothing else can be checked."""
     return CheckReport([Finding.from_problem(problem, "input.invalid")
                         for problem in error.problems])
-
-
-def draft_problems(project: Project, jobs: Iterable[Job]) -> list[Problem]:
-    """One problem per document of ``jobs`` that is still a draft: a release refuses them."""
-    problems = []
-    for job in sorted(set(jobs)):
-        site = project.clinics[job.slug]
-        control = site.clinic.documents[job.document]
-        if control.status == "draft":
-            problems.append(site.source.problem(
-                ("documents", job.document, "status"),
-                f"[{job.slug}] {control.id} ({job.document}) is a draft; a release needs "
-                "every document approved (status: approved, approved_by)"))
-    return problems

@@ -10,7 +10,7 @@ should fill it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..errors import Problem
 from ..models.content import Content, Protocol
@@ -51,8 +51,8 @@ def consent_problems(project: Project, site: ClinicSite) -> list[Problem]:
     for check in CHECKS:
         for gap in check(form):
             source: SourceFile = site.source if gap.in_clinic_file else project.content_source
-            problems.append(source.problem(
-                gap.path, f"[{site.slug}] {gap.element}: {gap.message}"))
+            problems.append(replace(source.problem(gap.path, f"{gap.element}: {gap.message}"),
+                                    clinic=site.slug, document="consent"))
     return problems
 
 

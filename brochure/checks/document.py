@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from ..documents.html import render_html
 from ..errors import Location, relative_name
 from ..project import ClinicSite, Project
+from ..request import DocumentRequest
 from ..scoping import treatment_of
 from .claims import claim_findings, downtime_findings, prescription_findings
 from .findings import DocumentScore, Finding, SectionScore
@@ -45,10 +45,12 @@ class _GradedSection:
     hardest: tuple[Block, Grade]
 
 
-def check_document(project: Project, site: ClinicSite, document: str, language: str,
-                   lists: WordLists, index: SourceIndex) -> tuple[DocumentScore, list[Finding]]:
-    """The scores of one document and everything wrong with it, each finding located."""
-    template = next((folder / f"{document}.html" for folder in project.template_folders(site)
+def check_document(request: DocumentRequest, html: str, lists: WordLists, index: SourceIndex
+                   ) -> tuple[DocumentScore, list[Finding]]:
+    """The scores of the document printed from ``html`` and everything wrong with it, each
+    finding located in the files ``index`` holds."""
+    project, site, document = request.project, request.site, request.document
+    template = next((folder / f"{document}.html" for folder in request.template_folders
                      if (folder / f"{document}.html").is_file()),
                     project.templates / f"{document}.html")
     fallback = Location(relative_name(template, project.root))
@@ -56,7 +58,7 @@ def check_document(project: Project, site: ClinicSite, document: str, language: 
     def locate(text: str) -> Location:
         return index.locate(text, fallback)
 
-    printed = read_printed(render_html(project, site, document, language))
+    printed = read_printed(html)
     gate = site.clinic.checks.readability.smog_max
     graded = list(_graded_sections(printed))
     findings = list(_readability_findings(graded, gate, locate))
@@ -80,10 +82,10 @@ def check_document(project: Project, site: ClinicSite, document: str, language: 
     findings.extend(long_lists(printed, locate))
     items, item_findings = pemat_items(printed, lists, locate)
     findings.extend(item_findings)
-    score = DocumentScore(site.slug, document, language, whole.smog, whole.flesch_kincaid,
+    score = DocumentScore(site.slug, document, request.language, whole.smog, whole.flesch_kincaid,
                           whole.words, whole.sentences, sections, items)
     findings.extend(_pemat_gate(score, site.clinic.checks.pemat_min, fallback))
-    return score, [replace(finding, clinic=site.slug, document=f"{document}.{language}")
+    return score, [replace(finding, clinic=site.slug, document=f"{document}.{request.language}")
                    for finding in findings]
 
 

@@ -92,25 +92,25 @@ class Finding:
                 self.document, self.rule)
 
     def __str__(self) -> str:
-        text = f"{self.location}: {self.severity} {self.rule}: {self._where()}{self.message}"
+        text = f"{self.location}: {self.severity} {self.rule}: {self.scope}{self.message}"
         return f"{text}\n    -> {self.suggestion}" if self.suggestion else text
+
+    @property
+    def scope(self) -> str:
+        """``[clinic document] `` when the finding belongs to one clinic, else nothing."""
+        return self.as_problem().scope
 
     def as_problem(self) -> Problem:
         """The finding as an input problem, for commands that list problems."""
-        return Problem(self.location, self.rule, f"{self._where()}{self.message}")
-
-    def _where(self) -> str:
-        """``[clinic document] `` when the finding belongs to one."""
-        if not self.clinic:
-            return ""
-        return f"[{self.clinic}{' ' + self.document if self.document else ''}] "
+        return Problem(self.location, self.rule, self.message, self.rule,
+                       clinic=self.clinic, document=self.document)
 
     @classmethod
     def from_problem(cls, problem: Problem, rule: str, clinic: str = "") -> Finding:
         """A finding for an input or consent problem; its own rule, if it has one, wins."""
         key = f"{problem.key}: " if problem.key else ""
-        message = problem.message.removeprefix(f"[{clinic}] ")
-        return cls(problem.location, problem.rule or rule, f"{key}{message}", clinic=clinic)
+        return cls(problem.location, problem.rule or rule, f"{key}{problem.message}",
+                   clinic=problem.clinic or clinic, document=problem.document)
 
 
 @dataclass(frozen=True)

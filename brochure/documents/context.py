@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..build.inputs import input_digest
 from ..graphics.qr import qr_data_uri
 from ..graphics.timeline import WEEKS_PER_MONTH, Colors, plan_sessions, timeline_svg
 from ..models.content import Content, Ingredient, IngredientUse, Risk
-from ..pdf.form_font import form_font_data_uri
-from ..project import ClinicSite, Project
+from ..request import DocumentRequest
 from ..scoping import content_for, treatment_of
 from .citations import Citations
+from .form_font import form_font_data_uri
 from .plan import AFTERCARE_DAYS, aftercare_days, course_costs, course_sessions, review_times
 
 
@@ -42,12 +41,12 @@ def risk_groups(risks: list[Risk]) -> list[tuple[str, list[Risk]]]:
     return [(frequency, items) for frequency, items in groups if items]
 
 
-def document_context(project: Project, site: ClinicSite, document: str, language: str,
-                     inputs: str | None = None, compact: bool = False) -> dict[str, Any]:
-    """Everything a document template may use; ``inputs`` is the digest, when already known;
-    ``compact`` asks for tighter spacing (see :func:`~brochure.documents.html.render_html`)."""
-    clinic = site.clinic
-    theme = site.theme
+def document_context(request: DocumentRequest, compact: bool = False) -> dict[str, Any]:
+    """Everything a document template may use; ``compact`` asks for tighter spacing
+    (see :func:`~brochure.documents.html.render_html`)."""
+    project, document, language = request.project, request.document, request.language
+    clinic = request.site.clinic
+    theme = request.site.theme
     protocol, treatment = treatment_of(project.content, clinic)
     content: Content = content_for(project.content, treatment, protocol)[0]
     locale = clinic.locale or language
@@ -65,7 +64,7 @@ def document_context(project: Project, site: ClinicSite, document: str, language
         "document": document,
         "compact": compact,
         "control": clinic.documents[document],
-        "inputs": inputs or input_digest(project, site, document, language),
+        "inputs": request.inputs,
         "language": language,
         "locale": locale,
         "paper": PAPERS[clinic.paper],

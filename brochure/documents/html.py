@@ -8,20 +8,20 @@ from pathlib import Path
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
 from ..errors import RenderError, relative_name
-from ..project import ClinicSite, Project
+from ..request import DocumentRequest
 from ..theme import make_environment
 from .context import document_context
 
 
-def render_html(project: Project, site: ClinicSite, document: str, language: str,
-                inputs: str | None = None, compact: bool = False) -> str:
-    """The HTML of ``document`` for ``site``; template mistakes raise :class:`RenderError`.
+def render_html(request: DocumentRequest, compact: bool = False) -> str:
+    """The HTML of the requested document; template mistakes raise :class:`RenderError`.
 
     ``compact`` sets the page tighter (less space between lines and rows, never smaller type),
     for a document that must fit its pages and does not at the brand's spacing.
     """
-    environment = make_environment(project.template_folders(site), project.root)
-    context = document_context(project, site, document, language, inputs, compact)
+    project, site, document = request.project, request.site, request.document
+    environment = make_environment(request.template_folders, project.root)
+    context = document_context(request, compact)
     try:
         return environment.get_template(f"{document}.html").render(context)
     except TemplateNotFound as error:

@@ -289,6 +289,18 @@ class Wording(StrictModel):
                                                    "explain it where it is first used")
 
 
+class RiskListing(Listing[Risk]):
+    """The risks, by frequency. (Named listings can be pickled for worker processes.)"""
+
+
+class ContraindicationListing(Listing[Contraindication]):
+    """Who should not have the treatment."""
+
+
+class AlternativeListing(Listing[Alternative]):
+    """The other options, including no treatment."""
+
+
 class Content(StrictModel):
     """Everything in ``content.yaml``."""
 
@@ -303,9 +315,9 @@ class Content(StrictModel):
     protocols: dict[Slug, Protocol] = Field(min_length=1)
     expectations: Expectations
     evidence: Evidence
-    risks: Listing[Risk]
-    contraindications: Listing[Contraindication]
-    alternatives: Listing[Alternative]
+    risks: RiskListing
+    contraindications: ContraindicationListing
+    alternatives: AlternativeListing
     preparation: Steps
     aftercare: Aftercare
     red_flags: RedFlags

@@ -8,22 +8,16 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from ..errors import SandboxViolation
+
 mimetypes.add_type("font/ttf", ".ttf")
 mimetypes.add_type("font/otf", ".otf")
 mimetypes.add_type("image/svg+xml", ".svg")
 
 
-class SandboxViolation(FatalURLFetchingError):
-    """A template or content asked for a resource outside the sandbox."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        self.url = url
-        self.reason = reason
-        super().__init__(f"refused to load {shorten(url)}: {reason}")
-
-
-def shorten(url: str, limit: int = 120) -> str:
-    return url if len(url) <= limit else url[: limit - 3] + "..."
+class Refusal(SandboxViolation, FatalURLFetchingError):
+    """A :class:`SandboxViolation` that WeasyPrint lets through: fatal, it stops the render
+    instead of being logged and skipped."""
 
 
 class SandboxedFetcher(URLFetcher):
@@ -36,13 +30,13 @@ class SandboxedFetcher(URLFetcher):
     def __init__(self, root: Path) -> None:
         super().__init__(allowed_protocols={"data"}, timeout=1)
         self.root = root.resolve()
-        self.refusals: list[SandboxViolation] = []
+        self.refusals: list[Refusal] = []
         """Every refusal, kept because WeasyPrint swallows some (inside SVG images)."""
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         try:
             return self._fetch(url, headers)
-        except SandboxViolation as refusal:
+        except Refusal as refusal:
             self.refusals.append(refusal)
             raise
 
@@ -52,15 +46,15 @@ class SandboxedFetcher(URLFetcher):
             try:
                 return super().fetch(url, headers)
             except Exception as error:
-                raise SandboxViolation(url, f"invalid data URL ({error})") from None
+                raise Refusal(url, f"invalid data URL ({error})") from None
         if scheme != "file":
-            raise SandboxViolation(url, "only files inside the project may be used, "
+            raise Refusal(url, "only files inside the project may be used, "
                                         "never the network")
         path = self.resolve(url)
         try:
             body = path.read_bytes()
         except OSError as error:
-            raise SandboxViolation(url, f"cannot read the file ({error.strerror})") from None
+            raise Refusal(url, f"cannot read the file ({error.strerror})") from None
         mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), body, {"Content-Type": mime_type})
 
@@ -68,8 +62,8 @@ class SandboxedFetcher(URLFetcher):
         """The file a ``file:`` URL names, if it lies inside the project."""
         parts = urlsplit(url)
         if parts.netloc not in ("", "localhost"):
-            raise SandboxViolation(url, "files on other hosts are not allowed")
+            raise Refusal(url, "files on other hosts are not allowed")
         path = Path(unquote(parts.path)).resolve()
         if not path.is_relative_to(self.root):
-            raise SandboxViolation(url, "the file is outside the project folder")
+            raise Refusal(url, "the file is outside the project folder")
         return path

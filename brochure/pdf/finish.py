@@ -13,7 +13,6 @@ fields of their own, and it is reproducible: no clock and no random file id.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -22,6 +21,8 @@ from io import BytesIO
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+from ..compat import reproducible_writer
 
 SIGNATURE_PREFIX = "sig-"
 INITIALS_ID = "page-initials"
@@ -47,28 +48,13 @@ class PageLayout:
                 right * PT_PER_PX, height - top * PT_PER_PX)
 
 
-class _ReproducibleWriter(IncrementalPdfFileWriter):
-    """pyHanko's incremental writer without the clock and the random document id."""
-
-    @classmethod
-    def _handle_id(cls, prev):  # type: ignore[no-untyped-def]
-        stream = prev.stream
-        stream.seek(0)
-        digest = hashlib.sha256(stream.read()).digest()
-        return generic.ArrayObject([generic.ByteStringObject(digest[:16]),
-                                    generic.ByteStringObject(digest[16:])])
-
-    def _update_meta(self) -> None:
-        """Keep the document's own dates (pyHanko would stamp the current time)."""
-
-
 def needs_finishing(pages: Iterable[PageLayout]) -> bool:
     return any(_is_field(anchor) for page in pages for anchor in page.anchors)
 
 
 def finish_pdf(pdf: bytes, pages: list[PageLayout]) -> bytes:
     """Add signature and initials fields where the layout put their boxes."""
-    writer = _ReproducibleWriter(BytesIO(pdf))
+    writer = reproducible_writer(pdf)
     _mend_radio_groups(writer)
     for anchor, name in REPEATED_FIELDS.items():
         places = [(index, page.rectangle(anchor)) for index, page in enumerate(pages)

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..errors import BrochureError
-from .output import write_atomic
+from ..errors import OutputError
+from ..files import write_atomic
 
 MANIFEST_FILE = "manifest.json"
 FORMAT_VERSION = 1
@@ -31,7 +31,7 @@ class Entry:
     inputs: str
 
 
-class ManifestError(BrochureError):
+class ManifestError(OutputError):
     """A manifest cannot be read, or two manifests disagree."""
 
 

@@ -8,12 +8,12 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import BrochureError
+from ..errors import OutputError
 
 LOCK_FILE = ".brochure.lock"
 
 
-class OutputBusy(BrochureError):
+class OutputBusy(OutputError):
     """Another build is writing to the same output folder."""
 
 

@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
-from ..errors import BrochureError
+from ..errors import Problem, UnknownClinic
 from ..project import Project
-
-
-@dataclass(frozen=True, order=True)
-class Job:
-    """One output file to make."""
-
-    slug: str
-    document: str
-    language: str
-
-    def filename(self, extension: str) -> str:
-        """Its path inside the output folder: ``<clinic>/<document>.<language>.<ext>``."""
-        return f"{self.slug}/{self.document}.{self.language}.{extension}"
-
-    def __str__(self) -> str:
-        return f"{self.slug}/{self.document}.{self.language}"
+from ..request import Job
 
 
 def in_shard(job: Job, shard: tuple[int, int]) -> bool:
@@ -35,10 +20,6 @@ def in_shard(job: Job, shard: tuple[int, int]) -> bool:
     number, count = shard
     digest = hashlib.sha256(str(job).encode()).digest()
     return int.from_bytes(digest[:8], "big") % count == number - 1
-
-
-class UnknownClinic(BrochureError):
-    """A --clinic option names no clinic folder."""
 
 
 def plan_jobs(project: Project, clinics: Sequence[str] = (),
@@ -58,3 +39,19 @@ def plan_jobs(project: Project, clinics: Sequence[str] = (),
             for language in site.clinic.languages]
     broken = sorted(slug for slug in project.broken if slug in wanted)
     return sorted(jobs), broken
+
+
+def draft_problems(project: Project, jobs: Iterable[Job]) -> list[Problem]:
+    """One problem per document of ``jobs`` that is still a draft: a release refuses them."""
+    problems = []
+    for job in sorted(set(jobs)):
+        site = project.clinics[job.slug]
+        control = site.clinic.documents[job.document]
+        if control.status == "draft":
+            problem = site.source.problem(
+                ("documents", job.document, "status"),
+                f"{control.id} ({job.document}) is a draft; a release needs every document "
+                "approved (status: approved, approved_by)",
+                value=control.status, allowed=("approved",))
+            problems.append(replace(problem, clinic=job.slug, document=job.document))
+    return problems
