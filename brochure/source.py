@@ -46,8 +46,35 @@ class SourceFile:
 
     def problem(self, path: KeyPath, message: str, rule: str = "", *, value: str | None = None,
                 allowed: tuple[str, ...] = ()) -> Problem:
-        """A problem located at ``path``, with the value given there and what is allowed."""
-        return Problem(self.locate(path), format_key(path), message, rule, value, allowed)
+        """A problem located at ``path``, with what is allowed and the value given (by
+        default, the value the file has at ``path``)."""
+        given = self.value_at(path) if value is None else value
+        return Problem(self.locate(path), format_key(path), message, rule, given, allowed)
+
+    def value_at(self, path: KeyPath) -> str:
+        """The value at ``path`` as a reader would name it; ``""`` when there is none."""
+        data = self.data
+        for part in path:
+            try:
+                data = data[part]
+            except (KeyError, IndexError, TypeError):
+                return ""
+        return describe_value(data)
+
+
+def describe_value(data: Any, limit: int = 60) -> str:
+    """A value as short text: text as written, a number or date as YAML writes it, a list
+    or a block of keys by what it holds."""
+    if data is None:
+        return ""
+    if isinstance(data, dict):
+        return f"a block of {len(data)} key(s): {', '.join(map(str, data))}"[:limit]
+    if isinstance(data, list):
+        return f"a list of {len(data)} item(s)"
+    if isinstance(data, bool):
+        return "true" if data else "false"
+    text = str(data)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def format_key(path: KeyPath) -> str:

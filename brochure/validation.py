@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import InputError, Problem
-from .source import KeyPath, SourceFile
+from .source import KeyPath, SourceFile, describe_value
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -31,8 +31,30 @@ def problems_from(error: ValidationError, model: type[BaseModel], source: Source
     problems = []
     for item in error.errors(include_url=False):
         path = _yaml_path(item["loc"], source)
-        problems.append(source.problem(path, _describe(item, model, path)))
+        problems.append(source.problem(path, _describe(item, model, path),
+                                       value=_given(item, source, path),
+                                       allowed=_allowed(item, model, path)))
     return problems
+
+
+def _given(item: Any, source: SourceFile, path: KeyPath) -> str:
+    """The value written at ``path`` as text: a key's name when the key itself is wrong,
+    ``""`` when the key is missing."""
+    if item["type"] == "missing":
+        return ""
+    if item["type"] == "extra_forbidden":
+        return str(path[-1]) if path else ""
+    return describe_value(item.get("input"))
+
+
+def _allowed(item: Any, model: type[BaseModel], path: KeyPath) -> tuple[str, ...]:
+    """What would be accepted, where pydantic or the model can list it."""
+    if item["type"] == "extra_forbidden":
+        return tuple(sorted(_fields_at(model, path[:-1])))
+    expected = (item.get("ctx") or {}).get("expected")
+    if item["type"] == "literal_error" and isinstance(expected, str):
+        return tuple(part.strip(" '") for part in expected.replace(" or ", ", ").split(","))
+    return ()
 
 
 def _yaml_path(loc: tuple[str | int, ...], source: SourceFile) -> KeyPath:
@@ -58,7 +80,7 @@ def _describe(item: Any, model: type[BaseModel], path: KeyPath) -> str:
         return _unknown_key(model, path)
     if kind == "missing":
         return "this required key is missing"
-    message = item["msg"].removeprefix("Value error, ")
+    message = str(item["msg"]).removeprefix("Value error, ")
     if kind.endswith("_type") or kind.endswith("_parsing") or kind == "literal_error":
         message = f"{_lower_first(message)}, got {_show(item.get('input'))}"
     return message

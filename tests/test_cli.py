@@ -66,9 +66,13 @@ def test_unknown_clinic_is_a_usage_error_listing_the_clinics(shipped: Built,
 
 
 def test_unknown_document_is_a_usage_error(shipped: Built, tmp_path: Path) -> None:
+    """The message names the value given and every document kind allowed; nothing is built."""
     result = build(shipped.root, "--document", "leaflet", "--out", tmp_path / "out")
+    assert result.crash is None, result.crash
     assert result.exit_code == 2
-    assert "leaflet" in result.output
+    assert re.search(r"'leaflet' is not one of 'brochure', 'consent', 'aftercare'",
+                     result.output), result.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_document_and_out_options(shipped: Built, tmp_path: Path) -> None:
@@ -139,4 +143,7 @@ def test_a_project_without_clinics(tmp_path: Path) -> None:
     result = build(root)
     assert result.crash is None, result.crash
     assert result.exit_code == 1
-    assert "clinic" in result.output
+    assert result.output.startswith("error: "), result.output
+    assert f"{root / 'clinics'} has no clinic folders with a clinic.yaml" in result.output
+    assert "Traceback" not in result.output
+    assert not (root / "output").exists()

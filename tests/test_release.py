@@ -40,7 +40,7 @@ from brochure.release.lock import LOCK_FILE, output_lock
 from brochure.release.manifest import read_manifest
 from brochure.release.outcome import Outcome
 from brochure.release.render import Printer, Task
-from brochure.request import Job
+from brochure.request import DocumentRequest, Job
 
 PATHS = [f"{slug}/{document}.en.pdf" for slug in CLINICS for document in DOCUMENTS]
 """Every output of the shipped project, in manifest (path) order."""
@@ -194,6 +194,52 @@ def test_two_builds_into_two_folders_give_identical_manifests(
     out, result = parallel[1]
     assert result.exit_code == 0, result.output
     assert (out / "manifest.json").read_bytes() == (shipped.out / "manifest.json").read_bytes()
+    for name in PATHS:
+        assert (out / name).read_bytes() == (shipped.out / name).read_bytes(), name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_workers_started_without_fork_give_the_same_bytes(shipped: Built, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         method: str) -> None:
+    """Workers get the project pickled, as on macOS and Windows (spawn): nothing they need
+    comes from the parent's memory, and the PDFs are those of a one-process build."""
+    monkeypatch.setattr(workers, "START_METHOD", method)
+    out = tmp_path / "out"
+    result = build(shipped.root, "--force", "-j", "2", "--out", out)
+    assert result.exit_code == 0, result.output
+    for name in PATHS:
+        assert (out / name).read_bytes() == (shipped.out / name).read_bytes(), name
+
+
+def test_a_release_renders_each_document_once_and_prints_what_it_checked(
+        shipped: Built, built_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check reads the HTML the printer prints: every document is rendered to HTML once,
+    and the PDFs are those of an ordinary build."""
+    from brochure.documents import html as html_module
+
+    rendered: list[str] = []
+    printed: list[str] = []
+    real_context, real_print = html_module.document_context, Printer.print
+
+    def counting_context(request: DocumentRequest, compact: bool = False) -> dict[str, object]:
+        rendered.append(str(request.job))
+        return real_context(request, compact)
+
+    def recording_print(printer: Printer, task: Task) -> Outcome:
+        assert task.html is not None, "a release prints the HTML it checked"
+        printed.append(str(task.job))
+        return real_print(printer, task)
+
+    monkeypatch.setattr(html_module, "document_context", counting_context)
+    monkeypatch.setattr(Printer, "print", recording_print)
+    out = built_project / "release"
+    result = build(built_project, "--release", "--force", "-j", "1", "--out", out)
+    assert result.exit_code == 0, result.output
+    jobs = sorted(name.removesuffix(".pdf") for name in PATHS)
+    assert sorted(rendered) == jobs  # once each: checked and printed from one rendering
+    assert sorted(printed) == jobs
     for name in PATHS:
         assert (out / name).read_bytes() == (shipped.out / name).read_bytes(), name
 

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from .findings import RULES, CheckReport, DocumentScore, Finding
+from .findings import RULES, SEVERITIES, CheckReport, DocumentScore, Finding
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -35,8 +35,7 @@ def format_text(report: CheckReport, clinics: int) -> str:
 
 def summary_line(report: CheckReport, clinics: int) -> str:
     """``2 errors, 1 warning, 0 notes in 2 clinics``."""
-    counts = ", ".join(_plural(report.count(severity), severity)  # type: ignore[arg-type]
-                       for severity in ("error", "warning", "note"))
+    counts = ", ".join(_plural(report.count(severity), severity) for severity in SEVERITIES)
     return f"{counts} in {_plural(clinics, 'clinic')}"
 
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from brand_yml import Brand
-from brand_yml.typography import BrandTypographyFontFiles
+from brand_yml.file import FileLocationLocal
+from brand_yml.typography import BrandTypographyFontFiles, font_weight_map
+from pydantic import ValidationError
 
 from ..errors import InputError, Problem
 from ..source import KeyPath, SourceFile, load_yaml
@@ -88,7 +90,7 @@ class Theme:
 
     @property
     def form_css_family(self) -> str:
-        """The family of form fields: the base font cut down (see ``pdf/form_font.py``)."""
+        """The family of form fields: the base font cut down (see ``documents/form_font.py``)."""
         return css_family(f"{self.base_family} form")
 
     @property
@@ -117,10 +119,9 @@ def load_brand(path: Path, root: Path) -> tuple[Brand, SourceFile]:
     data = source.data if isinstance(source.data, dict) else {}
     try:
         brand = Brand.model_validate({**data, "path": path.resolve()})
+    except ValidationError as error:
+        raise InputError(problems_from(error, Brand, source)) from None
     except ValueError as error:
-        problems = getattr(error, "errors", None)
-        if callable(problems):
-            raise InputError(problems_from(error, Brand, source)) from None
         raise InputError([source.problem((), str(error))]) from None
     return brand, source
 
@@ -142,14 +143,14 @@ class _ThemeBuilder:
         headings_family = self._pick(("typography", "headings", "family"),
                                      ("typography", "base", "family"))
         theme = Theme(
-            name=self._pick(("meta", "name", "full")) or "",
+            name=_text(self._pick(("meta", "name", "full"))),
             colors=colors,
             fonts=tuple(fonts),
-            base_family=base_family or "",
+            base_family=_text(base_family),
             base_size=self._base_size(),
             line_height=self._line_height(),
-            headings_family=headings_family or "",
-            headings_weight=int(self._pick(("typography", "headings", "weight")) or 700),
+            headings_family=_text(headings_family),
+            headings_weight=_weight(self._pick(("typography", "headings", "weight"))) or 700,
             headings_color=self._heading_color(colors),
             logos=self._logos(),
         )
@@ -253,6 +254,10 @@ class _ThemeBuilder:
                 continue
             for number, file in enumerate(font.files):
                 where = (*path, "files", number, "path")
+                if not isinstance(file.path, FileLocationLocal):
+                    self.problems.append(source.problem(
+                        where, "a font file must be a file in the project, not a web address"))
+                    continue
                 relative = self._project_file(file.path.absolute(), source, where)
                 if relative is None:
                     continue
@@ -260,9 +265,13 @@ class _ThemeBuilder:
                     self.problems.append(source.problem(
                         where, "not a usable font file (expected TrueType, OpenType or WOFF)"))
                     continue
-                weight = file.weight.root
-                faces.append(FontFace(font.family, relative,
-                                      400 if weight == "auto" else int(weight), file.style))
+                weight = _weight(file.weight.root)
+                if weight is None:
+                    self.problems.append(source.problem(
+                        (*path, "files", number, "weight"), "give one weight per font file: "
+                        "a number such as 400 or 700, or normal or bold"))
+                    continue
+                faces.append(FontFace(font.family, relative, weight, file.style))
         return faces
 
     def _project_file(self, path: Path, source: SourceFile, where: KeyPath) -> str | None:
@@ -336,3 +345,20 @@ def build_theme(root: Path, default: tuple[Brand, SourceFile],
                 clinic: tuple[Brand, SourceFile] | None) -> Theme:
     """Combine a clinic's brand with the theme's default brand into a :class:`Theme`."""
     return _ThemeBuilder(root, default, clinic).build()
+
+
+def _text(value: object) -> str:
+    """A brand setting as text; nothing set is ``""``."""
+    return "" if value is None else str(value)
+
+
+def _weight(value: object) -> int | None:
+    """A font weight as a number (``auto`` and ``normal`` are 400, ``bold`` 700); ``None``
+    for a range, which names no single weight."""
+    if value == "auto":
+        return 400
+    if isinstance(value, str):
+        return font_weight_map.get(value)
+    if isinstance(value, int):
+        return value
+    return None

@@ -15,12 +15,12 @@ mimetypes.add_type("font/otf", ".otf")
 mimetypes.add_type("image/svg+xml", ".svg")
 
 
-class Refusal(SandboxViolation, FatalURLFetchingError):
+class Refusal(SandboxViolation, FatalURLFetchingError):  # type: ignore[misc]
     """A :class:`SandboxViolation` that WeasyPrint lets through: fatal, it stops the render
     instead of being logged and skipped."""
 
 
-class SandboxedFetcher(URLFetcher):
+class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
     """A URL fetcher that reads project files and data: URLs, and refuses everything else.
 
     A refusal is fatal: the document fails with a message naming the URL,

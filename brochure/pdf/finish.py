@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from io import BytesIO
+from typing import cast
 
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -68,8 +69,11 @@ def finish_pdf(pdf: bytes, pages: list[PageLayout]) -> bytes:
         for anchor in sorted(page.anchors):
             if anchor.startswith(SIGNATURE_PREFIX):
                 name = anchor.replace("-", "_")
+                # pyHanko annotates the box as whole points but writes any number: the
+                # layout's fractions keep the field exactly over its printed box.
+                box = cast(tuple[int, int, int, int], page.rectangle(anchor))
                 append_signature_field(writer, SigFieldSpec(
-                    sig_field_name=name, on_page=number - 1, box=page.rectangle(anchor)))
+                    sig_field_name=name, on_page=number - 1, box=box))
     output = BytesIO()
     writer.write(output)
     return output.getvalue()
@@ -86,7 +90,8 @@ def _acroform(writer: IncrementalPdfFileWriter) -> generic.DictionaryObject:
         root["/AcroForm"] = writer.add_object(generic.DictionaryObject(
             {generic.NameObject("/Fields"): generic.ArrayObject()}))
         writer.update_root()
-    return root["/AcroForm"]
+    form: generic.DictionaryObject = root["/AcroForm"]
+    return form
 
 
 def _mend_radio_groups(writer: IncrementalPdfFileWriter) -> None:
