@@ -280,6 +280,7 @@ def test_rebuilding_gives_identical_bytes(shipped: Built, tmp_path: Path) -> Non
     assert again.read_bytes() == shipped.pdf("harbor-hair-clinic").read_bytes()
 
 
+@pytest.mark.slow
 def test_building_in_a_new_process_gives_identical_bytes(shipped: Built,
                                                          tmp_path: Path) -> None:
     """`python -m brochure build` in a fresh process, from another folder, gives the same bytes
@@ -312,6 +313,7 @@ def test_a_broken_clinic_does_not_stop_the_others(project: Path) -> None:
     assert "lumen-dermatology" not in summary
 
 
+@pytest.mark.slow
 def test_a_third_clinic_needs_only_a_folder(project: Path) -> None:
     """Copy a clinic folder, change its identity, protocol, paper and overrides: it builds."""
     folder = project / "clinics/third-clinic"
@@ -361,6 +363,7 @@ def test_a_clinic_without_a_brand_file_uses_the_theme_defaults(project: Path) ->
     assert contains(pdf_text(pdf), "Plain Clinic")
 
 
+@pytest.mark.slow
 def test_a_template_override_applies_to_its_clinic_only(project: Path) -> None:
     marker = "Harbor back page override"
     theme_partial = (project / "templates/partials/back_page.html").read_text(encoding="utf-8")
@@ -375,6 +378,7 @@ def test_a_template_override_applies_to_its_clinic_only(project: Path) -> None:
     assert not contains(lumen, marker)
 
 
+@pytest.mark.slow
 def test_content_is_printed_as_data(project: Path) -> None:
     """Template syntax and HTML in YAML are printed as written, never run or interpreted."""
     name = "Clinic {{ 7*7 }} <b>Bold</b>"

@@ -122,6 +122,7 @@ def assert_reported(result: CliResult, gap: Gap) -> None:
 # --- the tests -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_shipped_project_passes(shipped: Built) -> None:
     result = check(shipped.root)
     assert result.crash is None, result.crash

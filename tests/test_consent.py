@@ -367,6 +367,7 @@ def test_consent_has_every_documented_field(shipped: Built, shipped_project: Pro
             "photo_marketing", "confirm_voluntary", "risks_rare_initials"} <= set(fields)
 
 
+@pytest.mark.slow
 def test_screening_follows_the_clinic_ingredients(project: Path) -> None:
     """A clinic that adds dutasteride to its mix gets the dutasteride questions, as radio
     groups, and the medicine's approval status."""
@@ -596,6 +597,7 @@ def test_the_signature_boxes_are_drawn_where_the_fields_are(shipped: Built, slug
     assert_dashed_boxes_drawn(shipped.pdf(slug, "consent"))
 
 
+@pytest.mark.slow
 def test_fields_follow_the_layout_of_a_longer_form(shipped: Built, shipped_project: Project,
                                                    project: Path) -> None:
     """With twice as many risks the signatures move on (to a later page, or lower on the
@@ -761,6 +763,7 @@ def test_approved_documents_carry_no_draft_mark(shipped: Built) -> None:
         assert "DRAFT" not in pdf_text(shipped.pdf(slug, document)), (slug, document)
 
 
+@pytest.mark.slow
 def test_the_inputs_hash_follows_the_clinic_file(shipped: Built, project: Path) -> None:
     """The same inputs in another folder carry the same hash; a new phone number, another; and
     the manifest records the hash the PDF carries."""
@@ -798,6 +801,7 @@ def _set_status(path: Path, document: str, status: str) -> int:
     return text.count("\n", 0, match.start(1)) + 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("slug", "document"), [(HARBOR, "consent"), (LUMEN, "brochure")])
 def test_a_draft_is_marked_on_every_page_and_refused_by_a_release(
         project: Path, slug: str, document: str) -> None:
@@ -861,6 +865,7 @@ def test_a_consent_form_rebuilt_later_is_byte_identical(shipped: Built, tmp_path
     assert str(info["/ModDate"]).startswith("D:20261201")
 
 
+@pytest.mark.slow
 def test_a_consent_form_built_in_a_new_process_is_byte_identical(shipped: Built,
                                                                  tmp_path: Path) -> None:
     time.sleep(max(0.0, shipped.finished + 1.1 - time.time()))

@@ -12,6 +12,7 @@ import shutil
 from io import BytesIO
 from pathlib import Path
 
+import pytest
 from conftest import build, iter_fonts
 from fontTools.ttLib import TTFont
 
@@ -46,6 +47,7 @@ def _name_lumen_fonts_open_sans(root: Path) -> None:
                      encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_clinic_pdf_does_not_depend_on_the_clinic_built_before_it(project: Path) -> None:
     """Two clinics use one family name for different files: each PDF gets its own files,
     and Lumen's bytes are the same whether Harbor was rendered first in the process or not."""
@@ -65,6 +67,7 @@ def test_a_clinic_pdf_does_not_depend_on_the_clinic_built_before_it(project: Pat
     assert _lumen_brochure(project).read_bytes() == expected
 
 
+@pytest.mark.slow
 def test_a_font_file_changed_on_disk_is_read_again(project: Path) -> None:
     """Replacing a font file between two builds in one process renders with the new file."""
     assert build(project, "--clinic", LUMEN, "--document", "brochure").exit_code == 0

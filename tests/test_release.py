@@ -189,6 +189,7 @@ def test_manifest_hashes_sizes_and_pages_match_the_files(shipped: Built) -> None
         assert entry["pages"] == len(PdfReader(pdf).pages), entry["path"]
 
 
+@pytest.mark.slow
 def test_two_builds_into_two_folders_give_identical_manifests(
         shipped: Built, parallel: dict[int, tuple[Path, CliResult]]) -> None:
     out, result = parallel[1]
@@ -213,6 +214,7 @@ def test_workers_started_without_fork_give_the_same_bytes(shipped: Built, tmp_pa
         assert (out / name).read_bytes() == (shipped.out / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_a_release_renders_each_document_once_and_prints_what_it_checked(
         shipped: Built, built_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The check reads the HTML the printer prints: every document is rendered to HTML once,
@@ -321,6 +323,7 @@ def test_a_build_with_no_change_renders_nothing(built_project: Path,
     assert (out / "manifest.json").read_bytes() == manifest
 
 
+@pytest.mark.slow
 def test_a_phone_change_renders_only_that_clinic(built_project: Path,
                                                  rendered: list[str]) -> None:
     out = built_project / "output"
@@ -410,6 +413,7 @@ def test_a_no_op_build_does_not_import_weasyprint(built_project: Path, tmp_path:
 # --- 5. parallel builds ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_parallel_output_is_byte_identical(parallel: dict[int, tuple[Path, CliResult]]) -> None:
     (one, serial), (two, pooled) = parallel[1], parallel[2]
     for result in (serial, pooled):
@@ -445,6 +449,7 @@ def test_shards_hold_every_job_exactly_once(shipped_project: Project, count: int
                 [len(shard) for shard in shards]
 
 
+@pytest.mark.slow
 def test_shard_builds_merge_into_the_full_manifest(shipped: Built, shipped_project: Project,
                                                    tmp_path: Path) -> None:
     jobs, _ = plan_jobs(shipped_project)
