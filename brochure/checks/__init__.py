@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from ..digests import DigestCache
-from ..documents.html import render_html
+from ..documents.html import HtmlRenderer
 from ..errors import InputError, Location, RenderError
 from ..project import Project
 from ..request import DocumentRequest, Job
@@ -19,10 +19,11 @@ Render = Callable[[DocumentRequest], str]
 
 
 def check_project(project: Project, slugs: Iterable[str], digests: DigestCache | None = None,
-                  render: Render = render_html) -> CheckReport:
+                  render: Render | None = None) -> CheckReport:
     """Check the given clinics: valid input, complete consent forms, then every document,
-    each read from the HTML ``render`` gives for it."""
+    each read from the HTML ``render`` gives for it (by default, a new renderer's)."""
     digests = digests or DigestCache()
+    render = render or HtmlRenderer().render
     report = CheckReport()
     lists = WordLists.for_content(project.content.wording)
     for slug in slugs:

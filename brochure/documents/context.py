@@ -43,7 +43,7 @@ def risk_groups(risks: list[Risk]) -> list[tuple[str, list[Risk]]]:
 
 def document_context(request: DocumentRequest, compact: bool = False) -> dict[str, Any]:
     """Everything a document template may use; ``compact`` asks for tighter spacing
-    (see :func:`~brochure.documents.html.render_html`)."""
+    (see :meth:`~brochure.documents.html.HtmlRenderer.render`)."""
     project, document, language = request.project, request.document, request.language
     clinic = request.site.clinic
     theme = request.site.theme

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import RenderError, relative_name
 from ..request import DocumentRequest
@@ -13,27 +14,48 @@ from ..theme import make_environment
 from .context import document_context
 
 
-def render_html(request: DocumentRequest, compact: bool = False) -> str:
-    """The HTML of the requested document; template mistakes raise :class:`RenderError`.
+class HtmlRenderer:
+    """Renders documents to HTML with one Jinja environment per set of template folders, so
+    that a run compiles each template once (Jinja compiles a template again if its file
+    changes). Owned by whoever renders: a check, a printer, a worker."""
 
-    ``compact`` sets the page tighter (less space between lines and rows, never smaller type),
-    for a document that must fit its pages and does not at the brand's spacing.
-    """
-    project, site, document = request.project, request.site, request.document
-    environment = make_environment(request.template_folders, project.root)
-    context = document_context(request, compact)
-    try:
-        return environment.get_template(f"{document}.html").render(context)
-    except TemplateNotFound as error:
-        raise RenderError(f"template not found: {error.name} (looked in "
-                          f"{relative_name(site.templates, project.root)}/ and templates/)"
-                          ) from None
-    except TemplateSyntaxError as error:
-        where = f"{relative_name(Path(error.filename), project.root)}:{error.lineno}" \
-            if error.filename else f"{document}.html"
-        raise RenderError(f"{where}: template error: {error.message}") from None
-    except TemplateError as error:
-        raise RenderError(f"{_template_line(project.root)}template error: {error}") from None
+    def __init__(self) -> None:
+        self._environments: dict[tuple[Path, ...], SandboxedEnvironment] = {}
+
+    def render(self, request: DocumentRequest, compact: bool = False) -> str:
+        """The HTML of the requested document; template mistakes raise :class:`RenderError`.
+
+        ``compact`` sets the page tighter (less space between lines and rows, never smaller
+        type), for a document that must fit its pages and does not at the brand's spacing.
+        """
+        project, site, document = request.project, request.site, request.document
+        context = document_context(request, compact)
+        try:
+            return self._environment(request).get_template(f"{document}.html").render(context)
+        except TemplateNotFound as error:
+            raise RenderError(f"template not found: {error.name} (looked in "
+                              f"{relative_name(site.templates, project.root)}/ and templates/)"
+                              ) from None
+        except TemplateSyntaxError as error:
+            where = f"{relative_name(Path(error.filename), project.root)}:{error.lineno}" \
+                if error.filename else f"{document}.html"
+            raise RenderError(f"{where}: template error: {error.message}") from None
+        except TemplateError as error:
+            raise RenderError(f"{_template_line(project.root)}template error: {error}"
+                              ) from None
+
+    def _environment(self, request: DocumentRequest) -> SandboxedEnvironment:
+        folders = tuple(request.template_folders)
+        environment = self._environments.get(folders)
+        if environment is None:
+            environment = make_environment(list(folders), request.project.root)
+            self._environments[folders] = environment
+        return environment
+
+
+def render_html(request: DocumentRequest, compact: bool = False) -> str:
+    """The HTML of one document, from a renderer of its own (see :class:`HtmlRenderer`)."""
+    return HtmlRenderer().render(request, compact)
 
 
 def _template_line(root: Path) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..checks.consent import consent_problems
 from ..documents.context import MAX_PAGES
-from ..documents.html import render_html
+from ..documents.html import HtmlRenderer
 from ..errors import BrochureError
 from ..files import write_atomic
 from ..project import Project
@@ -47,6 +47,7 @@ class Printer:
         self.project = project
         self.out = out
         self.output_format = output_format
+        self._html = HtmlRenderer()
         self._fonts: FontConfigs | None = None
 
     def print(self, task: Task) -> Outcome:
@@ -63,7 +64,7 @@ class Printer:
                            "\n".join(f"    {gap}" for gap in gaps))
         pages = None
         try:
-            html = task.html if task.html is not None else render_html(request)
+            html = task.html if task.html is not None else self._html.render(request)
             if self.output_format == "html":
                 data = with_base(html, path.parent, self.project.root).encode("utf-8")
             else:
@@ -84,7 +85,7 @@ class Printer:
         limit = MAX_PAGES.get(request.document)
         if limit is None or pages <= limit:
             return data, pages
-        data, pages = self._render(request, render_html(request, compact=True))
+        data, pages = self._render(request, self._html.render(request, compact=True))
         if pages > limit:
             raise BrochureError(
                 f"the {request.document} sheet must fit on {limit} page, and even with "

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..checks import check_project
 from ..digests import DIGEST_CACHE_FILE, DigestCache
-from ..documents.html import render_html
+from ..documents.html import HtmlRenderer
 from ..errors import OutputError, ReleaseRefused
 from ..project import Project
 from ..request import DocumentRequest, Job, input_digest
@@ -75,9 +75,10 @@ def _checked_html(project: Project, jobs: list[Job], broken: list[str], digests:
     Raises :class:`ReleaseRefused` when a check finds an error or a document is a draft.
     """
     rendered: dict[Job, str] = {}
+    renderer = HtmlRenderer()
 
     def render_and_keep(request: DocumentRequest) -> str:
-        html = rendered[request.job] = render_html(request)
+        html = rendered[request.job] = renderer.render(request)
         return html
 
     slugs = sorted({job.slug for job in jobs} | set(broken))
