@@ -1,9 +1,10 @@
 """Print tasks in this process or in a pool of worker processes.
 
-Workers are started with the ``spawn`` method (as on macOS and Windows): each
-receives the project once, pickled, imports WeasyPrint once, and keeps its own
-:class:`Printer` (and so its own font configurations) for the whole build. The
-output does not depend on how many workers there are.
+Workers start from a fork server that has imported WeasyPrint where the system
+has one, else with ``spawn`` (as on macOS and Windows): either way each receives
+the project once, pickled, and keeps its own :class:`Printer` (and so its own
+templates and font configurations) for the whole build. The output does not
+depend on how many workers there are, nor on how they start.
 """
 
 from __future__ import annotations
