@@ -8,11 +8,14 @@ Without --profile it times, R times over (default 3), one after the other:
   ours      ``brochure build -j 1 --force --out TMP -v`` on the shipped example project, as a
             fresh process (import, checks, rendering and writing: what a user waits for);
             per-document render times are read from the build's own -v lines;
+  WeasyPrint alone  the same HTML rendered by WeasyPrint with the build's options (forms,
+            tags, metadata) in one fresh process, one document after another: the floor
+            for any code of ours around it;
   Chromium  the same documents exported once with ``--format html`` (not timed), then printed
             one after another by headless Chromium, each a fresh process with a new, empty
             profile folder (cold), timed from start to exit;
 
-and prints the median and minimum of both totals, the per-document medians, and the ratio of
+and prints the median and minimum of the totals, the per-document medians, and the ratio of
 the medians, ours / Chromium, against the target (<= 1.0) with PASS or FAIL. Chromium's PDF
 is not the same document (it ignores our running headers, fields and signatures): the figure
 says how long a browser takes to print the same HTML, nothing more.
@@ -35,6 +38,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import json
 import os
 import platform
 import pstats
@@ -153,6 +157,42 @@ def export_html(out: Path) -> list[Path]:
     return paths
 
 
+# --- WeasyPrint alone ------------------------------------------------------------------------
+
+ALONE_SCRIPT = r"""
+import json, sys, time
+started = time.perf_counter()
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+seconds, configs = {}, {}
+for path in json.load(sys.stdin):
+    begin = time.perf_counter()
+    config = configs.setdefault(path.rsplit("/", 2)[0], FontConfiguration())
+    document = weasyprint.HTML(filename=path).render(font_config=config, pdf_forms=True)
+    document.write_pdf(pdf_tags=True, custom_metadata=True)
+    seconds[path] = time.perf_counter() - begin
+json.dump({"total": time.perf_counter() - started, "documents": seconds}, sys.stdout)
+"""
+"""Plain WeasyPrint on the same HTML with the build's options (forms, tags), one fresh process
+rendering every document in turn: what our own code adds on top is the difference."""
+
+
+def time_alone(html: list[Path]) -> ChromiumRun:
+    """Our HTML rendered by WeasyPrint alone; the process's whole time (import included)."""
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", ALONE_SCRIPT], capture_output=True,
+                            text=True, check=False,
+                            input=json.dumps([str(path) for path in html]))
+    if result.returncode != 0:
+        raise BenchError(f"WeasyPrint alone failed:\n{result.stderr}")
+    seconds = time.perf_counter() - started
+    documents = json.loads(result.stdout)["documents"]
+    named = {document_name(Path(path)): value for path, value in documents.items()}
+    first = min(named)  # the import and start-up go with the first document, as in a build
+    named[first] += seconds - sum(named.values())
+    return ChromiumRun(named)
+
+
 # --- Chromium --------------------------------------------------------------------------------
 
 
@@ -186,23 +226,30 @@ def median_min(values: list[float]) -> str:
     return f"median {statistics.median(values):6.2f} s   min {min(values):6.2f} s"
 
 
-def timing_report(builds: list[BuildRun], prints: list[ChromiumRun]) -> list[str]:
+def timing_report(builds: list[BuildRun], alone: list[ChromiumRun], prints: list[ChromiumRun]
+                  ) -> list[str]:
     ours = [run.seconds for run in builds]
+    plain = [run.seconds for run in alone]
     chromium = [run.seconds for run in prints]
     ratio = statistics.median(ours) / statistics.median(chromium)
+    floor = statistics.median(plain) / statistics.median(chromium)
     verdict = "PASS" if ratio <= TARGET_RATIO else "FAIL"
     names = sorted(set(prints[0].documents) | set(builds[0].documents))
-    lines = [f"{'document':<34} {'ours (render)':>14} {'Chromium':>10}   median of "
-             f"{len(builds)} runs"]
+    lines = [f"{'document':<34} {'ours (render)':>14} {'WeasyPrint':>11} {'Chromium':>10}"
+             f"   median of {len(builds)} runs"]
     for name in names:
         our = [run.documents[name] for run in builds if name in run.documents]
+        weasy = [run.documents[name] for run in alone if name in run.documents]
         their = [run.documents[name] for run in prints if name in run.documents]
-        lines.append(f"{name:<34} {_seconds(our):>14} {_seconds(their):>10}")
+        lines.append(f"{name:<34} {_seconds(our):>14} {_seconds(weasy):>11} "
+                     f"{_seconds(their):>10}")
     rendered = [sum(run.documents.values()) for run in builds]
     lines += ["",
               f"ours: render of all documents   {median_min(rendered)}",
               f"ours: whole build -j 1          {median_min(ours)}",
+              f"WeasyPrint alone, same HTML     {median_min(plain)}",
               f"Chromium: all documents         {median_min(chromium)}",
+              f"ratio WeasyPrint alone / Chromium {floor:4.2f}",
               f"ratio ours / Chromium (medians) {ratio:6.2f}   target <= {TARGET_RATIO:.1f}"
               f"   {verdict}"]
     return lines
@@ -216,15 +263,18 @@ def benchmark(chromium: str, repeats: int, folder: Path) -> list[str]:
     step("exporting the HTML (not timed)")
     html = export_html(folder / "html")
     builds: list[BuildRun] = []
+    alone: list[ChromiumRun] = []
     prints: list[ChromiumRun] = []
     for run in range(1, repeats + 1):
         step(f"run {run}/{repeats}: brochure build -j 1")
         builds.append(time_build(folder / f"pdf-{run}"))
+        step(f"run {run}/{repeats}: WeasyPrint alone, {len(html)} documents")
+        alone.append(time_alone(html))
         step(f"run {run}/{repeats}: Chromium, {len(html)} documents")
         out = folder / f"chromium-{run}"
         out.mkdir()
         prints.append(time_chromium(chromium, html, out))
-    return timing_report(builds, prints)
+    return timing_report(builds, alone, prints)
 
 
 def step(message: str) -> None:
