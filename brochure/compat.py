@@ -12,10 +12,12 @@ import calendar
 import contextlib
 import hashlib
 import os
+import tempfile
 from collections.abc import Iterator
 from datetime import date
 from functools import cache
 from io import BytesIO
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -42,6 +44,41 @@ def source_date(released: date) -> Iterator[None]:
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def keep_temporary_files_in(folder: Path) -> None:
+    """Make this process put its temporary files in ``folder``, which the build removes.
+
+    Why: WeasyPrint (70.0) copies each @font-face file into a folder of its own that only
+    the font configuration's finaliser removes; a worker that is killed, or that ends
+    without running finalisers, leaves it behind in the system's temporary folder, and
+    they piled up. Gone when WeasyPrint takes a folder for its fonts, or keeps them in
+    memory.
+    """
+    tempfile.tempdir = str(folder)
+
+
+@contextlib.contextmanager
+def temporary_files_in(folder: Path) -> Iterator[None]:
+    """:func:`keep_temporary_files_in` for the duration of a block, in this process."""
+    before = tempfile.tempdir
+    keep_temporary_files_in(folder)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = before
+
+
+def children_import_installed_code() -> None:
+    """Make child interpreters import this package as installed, never from the current folder.
+
+    Why: Python 3.11's fork server is started as ``python -c ...``, which puts the current
+    folder first on the import path, and ``forkserver.main`` takes the parent's
+    ``sys_path`` without applying it: run from a folder holding another copy of
+    ``brochure``, the workers would import that copy. ``PYTHONSAFEPATH`` (Python 3.11+)
+    leaves the current folder out. Gone when the fork server applies ``sys_path``.
+    """
+    os.environ["PYTHONSAFEPATH"] = "1"
 
 
 def reproducible_writer(pdf: bytes) -> IncrementalPdfFileWriter:

@@ -8,6 +8,7 @@ given, what is allowed) as fields, so that the wording lives in one place.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,6 +117,24 @@ class SandboxViolation(RenderError):
 
 class OutputError(BrochureError):
     """The output folder or manifest cannot be read or written."""
+
+
+_OS_REASONS = {
+    errno.ENOTDIR: "part of that path is a file, not a folder",
+    errno.EISDIR: "that is a folder, not a file",
+    errno.EACCES: "you are not allowed to write there",
+    errno.EPERM: "the system does not allow writing there",
+    errno.EROFS: "that disk is read-only",
+    errno.ENOENT: "a folder on the way does not exist and cannot be made",
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "your disk quota is used up",
+    errno.ENAMETOOLONG: "the name is too long",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why the system refused a file operation, in plain words."""
+    return _OS_REASONS.get(error.errno or 0) or (error.strerror or "the system refused").lower()
 
 
 def shorten(text: str, limit: int = 120) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -60,16 +60,19 @@ def _contents(path: Path) -> str:
         return ""
 
 
-def render_pdf(html: str, root: Path, theme: Theme, released: date, fonts: FontConfigs
-               ) -> tuple[bytes, int]:
+def render_pdf(html: str, root: Path, theme: Theme, released: date, fonts: FontConfigs,
+               folders: Sequence[Path] = ()) -> tuple[bytes, int]:
     """Render ``html`` (asset URLs relative to ``root``) into PDF bytes and a page count.
+
+    Files come from ``folders`` only (default: the whole project); see
+    :class:`~brochure.pdf.fetcher.SandboxedFetcher`.
 
     ``released`` stands in for "now" wherever a tool would write the clock into
     the output (the font subsetter stamps each font), so the bytes depend on
     the content alone. Raises :class:`RenderError` when a resource is refused
     or when any text is set in a font that is not one of ``theme``'s.
     """
-    fetcher = SandboxedFetcher(root)
+    fetcher = SandboxedFetcher(root, folders)
     warnings = _Collector()
     _LOG.addHandler(warnings)
     try:

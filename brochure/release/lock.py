@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import OutputError
+from ..errors import OutputError, os_reason
 
 LOCK_FILE = ".brochure.lock"
 
@@ -20,9 +20,14 @@ class OutputBusy(OutputError):
 @contextlib.contextmanager
 def output_lock(out: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``out`` for the duration of a build."""
-    out.mkdir(parents=True, exist_ok=True)
     path = out / LOCK_FILE
-    with path.open("a+") as handle:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a+")
+    except OSError as error:
+        raise OutputError(f"cannot write the documents into {out}: {os_reason(error)}. "
+                          "Choose a folder you can write to with --out DIR") from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

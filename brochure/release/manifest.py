@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..errors import OutputError
+from ..errors import OutputError, os_reason
 from ..files import write_atomic
 
 MANIFEST_FILE = "manifest.json"
@@ -50,8 +50,12 @@ def read_manifest(path: Path) -> dict[str, Entry]:
         return {item["path"]: Entry(**item) for item in data["documents"]}
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise ManifestError(f"{path}: not a manifest written by brochure ({error})") from None
+    except OSError as error:
+        raise ManifestError(f"cannot read {path}: {os_reason(error)}") from None
+    except (ValueError, KeyError, TypeError):
+        raise ManifestError(f"{path} is damaged: it is not a manifest that brochure wrote. "
+                            "Delete it and build again with --force; the documents next to "
+                            "it are not touched until they are rebuilt") from None
 
 
 def write_manifest(path: Path, entries: Iterable[Entry]) -> None:

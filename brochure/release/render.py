@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..checks.consent import consent_problems
 from ..documents.context import MAX_PAGES
 from ..documents.html import HtmlRenderer
-from ..errors import BrochureError
+from ..errors import BrochureError, os_reason
 from ..files import write_atomic
 from ..project import Project
 from ..request import DocumentRequest, Job
@@ -73,8 +73,8 @@ class Printer:
         except BrochureError as error:
             return Outcome(job, inputs=task.inputs, error=error.format_message())
         except OSError as error:
-            return Outcome(job, inputs=task.inputs,
-                           error=f"cannot write {path}: {error.strerror}")
+            return Outcome(job, inputs=task.inputs, error=f"cannot write {path}: "
+                           f"{os_reason(error)}; the earlier file is kept")
         return Outcome(job, path, len(data), pages, hashlib.sha256(data).hexdigest(),
                        task.inputs, seconds=time.perf_counter() - started)
 
@@ -100,7 +100,7 @@ class Printer:
             self._fonts = FontConfigs()
         site = request.site
         return render_pdf(html, self.project.root, site.theme, request.control.effective,
-                          self._fonts)
+                          self._fonts, [site.directory, self.project.templates])
 
     def close(self) -> None:
         """Free the font configurations (before the interpreter unloads Pango)."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..checks import check_project
 from ..digests import DIGEST_CACHE_FILE, DigestCache
 from ..documents.html import HtmlRenderer
-from ..errors import OutputError, ReleaseRefused
+from ..errors import OutputError, ReleaseRefused, os_reason
 from ..project import Project
 from ..request import DocumentRequest, Job, input_digest
 from .jobs import draft_problems, in_shard, plan_jobs
@@ -120,4 +120,4 @@ def _update_manifest(project: Project, out: Path, manifest: dict[str, Entry],
     try:
         write_manifest(out / MANIFEST_FILE, kept)
     except OSError as error:
-        raise OutputError(f"cannot write {out / MANIFEST_FILE}: {error.strerror}") from None
+        raise OutputError(f"cannot write {out / MANIFEST_FILE}: {os_reason(error)}") from None
