@@ -332,3 +332,11 @@ def shipped_project(shipped: Built) -> Project:
 def project(tmp_path: Path) -> Path:
     """A fresh copy of the shipped project that the test may change."""
     return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def built_project(shipped: Built, tmp_path: Path) -> Path:
+    """A copy of the shipped project together with its built output/: a first build, done."""
+    root = tmp_path / "project"
+    shutil.copytree(shipped.root, root)  # copy2: mtimes kept, the manifest stays true
+    return root

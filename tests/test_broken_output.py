@@ -3,12 +3,11 @@ and temporary files: each answered in plain words, nothing left behind, earlier 
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import Built, build, minimal_brochure, override_template
+from conftest import build, minimal_brochure, override_template
 from corpus import Expected, assert_refused, snapshot
 
 from brochure.release import workers
@@ -17,11 +16,9 @@ HARBOR, LUMEN = "harbor-hair-clinic", "lumen-dermatology"
 
 
 @pytest.fixture
-def built(shipped: Built, tmp_path: Path) -> Path:
+def built(built_project: Path) -> Path:
     """A copy of the shipped project with its output, as a clinic manager has it."""
-    root = tmp_path / "project"
-    shutil.copytree(shipped.root, root)
-    return root
+    return built_project
 
 
 # --- output locations ------------------------------------------------------------------------

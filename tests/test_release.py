@@ -113,14 +113,6 @@ def _verify(out: Path) -> CliResult:
 
 
 @pytest.fixture
-def built_project(shipped: Built, tmp_path: Path) -> Path:
-    """A copy of the shipped project together with its built output/: a first build, done."""
-    root = tmp_path / "project"
-    shutil.copytree(shipped.root, root)  # copy2: mtimes kept, the manifest stays true
-    return root
-
-
-@pytest.fixture
 def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The jobs rendered in this process, in order (builds must use ``-j 1``)."""
     jobs: list[str] = []
