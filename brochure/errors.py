@@ -115,6 +115,15 @@ class SandboxViolation(RenderError):
         super().__init__(f"refused to load {shorten(url)}: {reason}")
 
 
+class LayoutOverflow(RenderError):
+    """Text runs out of its box or off the page: (page, text, ``its column`` or ``the page``)."""
+
+    def __init__(self, overflows: list[tuple[int, str, str]]) -> None:
+        self.overflows = overflows
+        super().__init__("; ".join(f'page {page}: "{shorten(text, 60)}" runs out of {where}'
+                                   for page, text, where in overflows[:5]))
+
+
 class OutputError(BrochureError):
     """The output folder or manifest cannot be read or written."""
 

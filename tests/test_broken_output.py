@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import build, minimal_brochure, override_template
+from conftest import build, edit, minimal_brochure, override_template
 from corpus import Expected, assert_refused, snapshot
 
 from brochure.release import workers
@@ -150,3 +150,40 @@ def test_no_temporary_file_is_left_behind_after_a_failure(built: Path, tmp_path:
     result = build(built, "--force", "-j", "1", "--clinic", HARBOR)
     assert result.exit_code == 1, result.output
     assert list(scratch.iterdir()) == []
+
+
+# --- text that does not fit --------------------------------------------------------------------
+
+
+LONG_NAME = " ".join(["Harbor Hair Clinic and Dermatology Partners"] * 9)
+TOO_LONG = {
+    "a 400-character clinic name": (r"^name: .*$", f"name: {LONG_NAME}", "Harbor Hair Clinic"),
+    "a 2,000-character word": (r"^tagline: .*$", "tagline: " + "W" * 2000, "WWWWWWWW"),
+    "a web address with no spaces": (r"^tagline: .*$", "tagline: www." + "a" * 300 + ".com",
+                                     "www.aaaa"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", sorted(TOO_LONG))
+def test_text_that_runs_out_of_its_box_fails_the_document(built: Path, case: str) -> None:
+    """Found in the laid-out boxes, named with the file and line it was written at."""
+    pattern, replacement, printed = TOO_LONG[case]
+    clinic = built / "clinics" / HARBOR / "clinic.yaml"
+    line = edit(clinic, pattern, replacement)
+    out = built / "output"
+    before = snapshot(out)
+    result = build(built, "--clinic", HARBOR, "--document", "brochure")
+    assert_refused(result, Expected(f"clinics/{HARBOR}/clinic.yaml", line, printed), out,
+                   before)
+    assert "runs out of" in result.output
+
+
+def test_a_long_word_in_the_content_is_placed_in_content_yaml(built: Path) -> None:
+    content = built / "content.yaml"
+    word = "Trichologicalmicroinjectionsessionsupervision" * 8
+    line = edit(content, r"^(  tagline|  subtitle|  title): (.*)$", rf"\1: \2 {word}")
+    out = built / "output"
+    before = snapshot(out)
+    result = build(built, "--clinic", HARBOR, "--document", "brochure")
+    assert_refused(result, Expected("content.yaml", line, word[:20]), out, before)

@@ -13,10 +13,11 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from ..compat import source_date
-from ..errors import RenderError
+from ..errors import LayoutOverflow, RenderError
 from ..models.brand import Theme
 from .fetcher import SandboxedFetcher
 from .finish import PageLayout, finish_pdf, needs_finishing
+from .layout import overflows
 
 _LOG = logging.getLogger("weasyprint")
 logging.getLogger("fontTools").setLevel(logging.ERROR)  # font-file date quibbles are noise
@@ -82,6 +83,9 @@ def render_pdf(html: str, root: Path, theme: Theme, released: date, fonts: FontC
                                                         pdf_forms=True)
             pdf = document.write_pdf(pdf_tags=True, custom_metadata=True)
             pages = [PageLayout(page.height, page.anchors) for page in document.pages]
+            outside = overflows(document.pages)
+            if outside:
+                raise LayoutOverflow([(item.page, item.text, item.where) for item in outside])
             _check_first_page(pages)
             if needs_finishing(pages):
                 pdf = finish_pdf(pdf, pages)

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..checks.consent import consent_problems
+from ..checks.document import source_index
 from ..documents.context import MAX_PAGES
 from ..documents.html import HtmlRenderer
-from ..errors import BrochureError, os_reason
+from ..errors import BrochureError, LayoutOverflow, Location, os_reason, shorten
 from ..files import write_atomic
 from ..project import Project
 from ..request import DocumentRequest, Job
@@ -70,6 +71,8 @@ class Printer:
             else:
                 data, pages = self._pdf(request, html)
             write_atomic(path, data)
+        except LayoutOverflow as error:
+            return Outcome(job, inputs=task.inputs, error=_overflow_message(request, error))
         except BrochureError as error:
             return Outcome(job, inputs=task.inputs, error=error.format_message())
         except OSError as error:
@@ -106,6 +109,20 @@ class Printer:
         """Free the font configurations (before the interpreter unloads Pango)."""
         if self._fonts is not None:
             self._fonts.close()
+
+
+def _overflow_message(request: DocumentRequest, error: LayoutOverflow) -> str:
+    """Each text that does not fit, with its pages and the file and line it was written at."""
+    index = source_index(request.project, request.site)
+    fallback = Location(f"templates/{request.document}.html")
+    pages: dict[tuple[str, str], list[int]] = {}
+    for page, text, where in error.overflows:
+        pages.setdefault((text, where), []).append(page)
+    lines = [f"{index.locate(text, fallback)}: \"{shorten(text, 60)}\" runs out of {where} "
+             f"on page{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}"
+             for (text, where), numbers in pages.items()]
+    return ("text does not fit; shorten it, or break a long word or address with spaces; "
+            "the earlier file is kept:\n" + "\n".join(f"    {line}" for line in lines[:8]))
 
 
 def with_base(html: str, folder: Path, root: Path) -> str:
