@@ -124,6 +124,14 @@ class LayoutOverflow(RenderError):
                                    for page, text, where in overflows[:5]))
 
 
+class MissingCharacters(RenderError):
+    """The brand fonts lack characters the text uses; ``characters`` lists them."""
+
+    def __init__(self, message: str, characters: list[str]) -> None:
+        self.characters = characters
+        super().__init__(message)
+
+
 class OutputError(BrochureError):
     """The output folder or manifest cannot be read or written."""
 

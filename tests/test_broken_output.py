@@ -187,3 +187,15 @@ def test_a_long_word_in_the_content_is_placed_in_content_yaml(built: Path) -> No
     before = snapshot(out)
     result = build(built, "--clinic", HARBOR, "--document", "brochure")
     assert_refused(result, Expected("content.yaml", line, word[:20]), out, before)
+
+
+def test_a_character_the_brand_fonts_lack_is_named_with_its_place(built: Path) -> None:
+    """Printed in a fallback font, it would break the brand's look: the document fails, naming
+    the character and where it was written."""
+    clinic = built / "clinics" / HARBOR / "clinic.yaml"
+    line = edit(clinic, r"^(tagline: .*)$", "\\1 \u2603")
+    out = built / "output"
+    before = snapshot(out)
+    result = build(built, "--clinic", HARBOR, "--document", "brochure")
+    assert_refused(result, Expected(f"clinics/{HARBOR}/clinic.yaml", line, "U+2603 SNOWMAN"),
+                   out, before)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from ..compat import source_date
-from ..errors import LayoutOverflow, RenderError
+from ..errors import LayoutOverflow, MissingCharacters, RenderError
 from ..models.brand import Theme
 from .fetcher import SandboxedFetcher
 from .finish import PageLayout, finish_pdf, needs_finishing
@@ -100,7 +102,7 @@ def render_pdf(html: str, root: Path, theme: Theme, released: date, fonts: FontC
         raise RenderError("; ".join(refused))
     if warnings.messages:
         raise RenderError("; ".join(warnings.messages))
-    _check_fonts(document.fonts.values(), theme.font_names)
+    _check_fonts(document.fonts.values(), theme.font_names, html)
     return pdf, len(pages)
 
 
@@ -115,12 +117,31 @@ def _check_first_page(pages: list[PageLayout]) -> None:
                           " or the clinic's tagline")
 
 
-def _check_fonts(fonts: Iterable[object], allowed: set[str]) -> None:
-    foreign = sorted({str(getattr(font, "family", "?")) for font in fonts} - allowed)
-    if foreign:
-        raise RenderError(f"text was set in {', '.join(foreign)}, which is not a brand or "
-                          f"theme font ({', '.join(sorted(allowed))}): a character is missing "
-                          "from the brand fonts, or a template names a font it does not ship")
+def _check_fonts(fonts: Iterable[Any], allowed: set[str], html: str) -> None:
+    """Every text is set in the brand's fonts; a fallback font names the missing characters."""
+    foreign = [font for font in fonts if str(getattr(font, "family", "?")) not in allowed]
+    if not foreign:
+        return
+    families = sorted({str(getattr(font, "family", "?")) for font in foreign})
+    named = [family for family in families if family in html]
+    characters = [] if named else sorted({character for font in foreign
+                         for text in getattr(font, "to_unicode", {}).values()
+                         for character in str(text) if not character.isspace()})
+    if characters:
+        shown = ", ".join(_character(character) for character in characters[:8])
+        raise MissingCharacters(
+            f"the brand fonts have no letter for {shown}, so it was printed in "
+            f"{', '.join(families)}: use another character, or a brand font that has it",
+            characters)
+    raise RenderError(f"text was set in {', '.join(families)}, which is not a brand or theme "
+                      f"font ({', '.join(sorted(allowed))}): a template names a font it does "
+                      "not ship")
+
+
+def _character(character: str) -> str:
+    """``"☃" (U+2603 SNOWMAN)``: a character as a reader and a font tool can find it."""
+    name = unicodedata.name(character, "")
+    return f'"{character}" (U+{ord(character):04X}{" " + name if name else ""})'
 
 
 class _Collector(logging.Handler):

@@ -16,7 +16,15 @@ from ..checks.consent import consent_problems
 from ..checks.document import source_index
 from ..documents.context import MAX_PAGES
 from ..documents.html import HtmlRenderer
-from ..errors import BrochureError, LayoutOverflow, Location, os_reason, shorten
+from ..errors import (
+    BrochureError,
+    LayoutOverflow,
+    Location,
+    MissingCharacters,
+    os_reason,
+    relative_name,
+    shorten,
+)
 from ..files import write_atomic
 from ..project import Project
 from ..request import DocumentRequest, Job
@@ -73,6 +81,11 @@ class Printer:
             write_atomic(path, data)
         except LayoutOverflow as error:
             return Outcome(job, inputs=task.inputs, error=_overflow_message(request, error))
+        except MissingCharacters as error:
+            places = [f"{place}" for character in error.characters[:8]
+                      if (place := _first_use(request, character)) is not None]
+            where = f" (first written at {', '.join(dict.fromkeys(places))})" if places else ""
+            return Outcome(job, inputs=task.inputs, error=error.format_message() + where)
         except BrochureError as error:
             return Outcome(job, inputs=task.inputs, error=error.format_message())
         except OSError as error:
@@ -123,6 +136,20 @@ def _overflow_message(request: DocumentRequest, error: LayoutOverflow) -> str:
              for (text, where), numbers in pages.items()]
     return ("text does not fit; shorten it, or break a long word or address with spaces; "
             "the earlier file is kept:\n" + "\n".join(f"    {line}" for line in lines[:8]))
+
+
+def _first_use(request: DocumentRequest, character: str) -> Location | None:
+    """Where ``character`` is first written in the files the document is made from."""
+    project = request.project
+    files = [request.site.directory / "clinic.yaml", project.root / project.content_source.name]
+    files += [path for folder in request.template_folders if folder.is_dir()
+              for path in sorted(folder.rglob("*.html"))]
+    for path in files:
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+            column = line.find(character)
+            if column >= 0:
+                return Location(relative_name(path, project.root), number, column + 1)
+    return None
 
 
 def with_base(html: str, folder: Path, root: Path) -> str:
