@@ -28,6 +28,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from .errors import relative_name
+
 _BLOCK = MarkdownIt("zero", {"html": False, "typographer": True}).enable(
     ["emphasis", "link", "list", "paragraph", "escape", "newline", "replacements",
      "smartquotes"])
@@ -71,17 +73,22 @@ def short_date(value: date, language: str = "en") -> str:
 
 
 class ProjectLoader(FileSystemLoader):
-    """A template loader that refuses files whose real path leaves the project."""
+    """A template loader that refuses files whose real path leaves its folders (a link to
+    another clinic's templates, or out of the project)."""
 
     def __init__(self, folders: list[Path], root: Path) -> None:
-        super().__init__([str(folder) for folder in folders if folder.is_dir()])
+        existing = [folder for folder in folders if folder.is_dir()]
+        super().__init__([str(folder) for folder in existing])
         self.root = root.resolve()
+        self.folders = [folder.resolve() for folder in existing]
 
     def get_source(self, environment: Environment, template: str,
                    ) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
-        if not Path(filename).resolve().is_relative_to(self.root):
-            raise TemplateNotFound(f"{template} (it links to a file outside the project)")
+        real = Path(filename).resolve()
+        if not any(real.is_relative_to(folder) for folder in self.folders):
+            raise TemplateNotFound(f"{template} (it links to {relative_name(real, self.root)}, "
+                                   "outside this clinic's templates and the theme)")
         return source, filename, uptodate
 
 

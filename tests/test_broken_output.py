@@ -199,3 +199,19 @@ def test_a_character_the_brand_fonts_lack_is_named_with_its_place(built: Path) -
     result = build(built, "--clinic", HARBOR, "--document", "brochure")
     assert_refused(result, Expected(f"clinics/{HARBOR}/clinic.yaml", line, "U+2603 SNOWMAN"),
                    out, before)
+
+
+def test_a_template_linked_to_another_clinics_template_is_refused(built: Path) -> None:
+    """A symbolic link inside a clinic's templates that points into another clinic's."""
+    secret = override_template(built, LUMEN, "partials/secret.html", "<p>Lumen only</p>")
+    link = built / "clinics" / HARBOR / "templates" / "partials" / "secret.html"
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(secret)
+    override_template(built, HARBOR, "brochure.html",
+                      minimal_brochure('{% include "partials/secret.html" %}'))
+    out = built / "output"
+    before = snapshot(out)
+    result = build(built, "--clinic", HARBOR, "--document", "brochure")
+    assert_refused(result, Expected(f"{HARBOR}/brochure.en", None,
+                                    f"clinics/{LUMEN}/templates/partials/secret.html"),
+                   out, before)
