@@ -81,6 +81,25 @@ def children_import_installed_code() -> None:
     os.environ["PYTHONSAFEPATH"] = "1"
 
 
+@contextlib.contextmanager
+def truncated_images_refused() -> Iterator[None]:
+    """Make Pillow fail on an image that is cut short, for the length of the block.
+
+    Why: WeasyPrint (70.0) sets Pillow's process-wide ``ImageFile.LOAD_TRUNCATED_IMAGES``
+    when it is imported, so that a damaged image prints in part (a logo half black) rather
+    than not at all; the brand check must find such a file. Gone when WeasyPrint stops
+    changing the setting for the whole process.
+    """
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def reproducible_writer(pdf: bytes) -> IncrementalPdfFileWriter:
     """A pyHanko incremental writer over ``pdf`` that adds neither the clock nor a random id.
 

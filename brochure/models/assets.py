@@ -16,12 +16,12 @@ import logging
 import re
 import struct
 import xml.parsers.expat
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from fontTools.ttLib import TTFont, TTLibError
-from PIL import Image, ImageFile, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
+
+from ..compat import truncated_images_refused
 
 MAX_IMAGE_BYTES = 20_000_000
 """A logo file larger than this (20 MB) is refused: a logo needs far less, and a larger file
@@ -87,22 +87,6 @@ def _font_problem(name: str, size: int, _mtime: int) -> str | None:
     return None
 
 
-@contextmanager
-def _truncated_images_refused() -> Iterator[None]:
-    """Pillow fails on an image cut short, for the length of the block.
-
-    WeasyPrint sets ``ImageFile.LOAD_TRUNCATED_IMAGES`` for the whole process when it is
-    imported, so that a damaged image prints in part rather than not at all; here a damaged
-    logo must be found.
-    """
-    before = ImageFile.LOAD_TRUNCATED_IMAGES
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    try:
-        yield
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = before
-
-
 @functools.lru_cache(maxsize=64)
 def _image_problem(name: str, size: int, _mtime: int) -> str | None:
     if size > MAX_IMAGE_BYTES:
@@ -113,7 +97,7 @@ def _image_problem(name: str, size: int, _mtime: int) -> str | None:
     if _looks_like_svg(start):
         return svg_problem(Path(name).read_bytes())
     allowed = ", ".join(IMAGE_FORMATS.values())
-    with _truncated_images_refused():
+    with truncated_images_refused():
         try:
             with Image.open(name) as image:
                 if image.format not in IMAGE_FORMATS:
