@@ -114,19 +114,22 @@ def test_very_deep_nesting_is_an_input_error_not_a_crash() -> None:
         pytest.fail("10 kB of nested brackets was accepted")
 
 
-@pytest.mark.parametrize(("text", "line"), [
-    ("a: [1, 2\nb: 3\n", 2),
-    ("a: 1\n  b: 2\n", 2),
-    ("a: 1\nb:\n\tc: 2\n", 3),
-    ("a: 'open\nb: 2\n", 3),
-    ("a: 1\n---\nb: 2\n", 2),
+@pytest.mark.parametrize(("text", "where", "words"), [
+    ("a: [1, 2\nb: 3\n", "1:4", "the [ that starts here is never closed"),
+    ("a: 1\n  b: 2\n", "2:4", "indented further than the key above it"),
+    ("a: 1\nb:\n\tc: 2\n", "3:1", "a tab; indent with spaces"),
+    ("a: 'open\nb: 2\n", "1:4", "the quote ' that starts here is never closed"),
+    ("a: 1\n---\nb: 2\n", "2:1", "delete the '---' line"),
 ])
-def test_syntax_errors_name_the_line(text: str, line: int) -> None:
+def test_syntax_errors_name_the_line(text: str, where: str, words: str) -> None:
+    """The place to change (an unclosed quote or bracket: where it opens) and the mistake
+    in plain words, never PyYAML's."""
     with pytest.raises(InputError) as error:
         parse_yaml(text, "content.yaml")
     problem = _problem(error)
-    assert problem.startswith(f"content.yaml:{line}:"), problem
-    assert "invalid YAML" in problem
+    assert problem.startswith(f"content.yaml:{where}:"), problem
+    assert words in problem, problem
+    assert "token" not in problem and "found" not in problem, problem
 
 
 @pytest.mark.parametrize("text", [
@@ -169,8 +172,9 @@ def test_non_utf8_input_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as error:
         load_yaml(path, tmp_path)
     problem = _problem(error)
-    assert problem.startswith("content.yaml")
-    assert "not UTF-8" in problem
+    assert problem.startswith("content.yaml:1:11: title:"), problem
+    assert "the byte 0xE9 is not UTF-8 text; save the file as UTF-8" in problem
+    assert "Caf[byte 0xE9]" in problem
 
 
 def test_utf8_text_is_read(tmp_path: Path) -> None:
