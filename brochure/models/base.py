@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
@@ -98,6 +100,41 @@ def _parse_count(value: Any) -> Any:
         raise ValueError("expected at least 1, and a range that goes from low to high")
     return Count(low, high)
 
+
+_DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?P<time>[Tt ].*)?$")
+_A_DATE = "write the date as year-month-day, such as 2027-01-31"
+
+
+def _parse_date(value: Any) -> Any:
+    """A date written year-month-day, quoted or not (the YAML loader keeps it as text).
+
+    A number is refused: pydantic would read 20270101 as seconds since 1970."""
+    if isinstance(value, datetime):
+        value = value.isoformat(" ")
+    elif isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(f"{value} is a number, not a date: {_A_DATE}")
+    if not isinstance(value, str):
+        raise ValueError(f"this is not a date: {_A_DATE}")
+    match = _DATE.match(value.strip())
+    if not match:
+        raise ValueError(f"'{value}' is not a date: {_A_DATE}")
+    year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
+    if match["time"]:
+        raise ValueError(f"give the day only, without a time of day: {year:04d}-{month:02d}-"
+                         f"{day:02d}")
+    if not 1 <= month <= 12:
+        raise ValueError(f"there is no month {month}: {_A_DATE}")
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        raise ValueError(f"there is no day {day} in {calendar.month_name[month]} {year} (it has "
+                         f"{days} days): {_A_DATE}")
+    return date(year, month, day)
+
+
+DateField = Annotated[date, BeforeValidator(_parse_date)]
+"""A day, written 2027-01-31 with or without quotes; never a number or a time of day."""
 
 DurationField = Annotated[Duration, BeforeValidator(_parse_duration), PlainSerializer(str)]
 CountField = Annotated[Count, BeforeValidator(_parse_count), PlainSerializer(str)]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Literal, get_args
 
 from pydantic import Field, HttpUrl, field_validator, model_validator
 
-from .base import CountField, DurationField, Slug, StrictModel
+from .base import CountField, DateField, DurationField, Slug, StrictModel
 
 DocumentKind = Literal["brochure", "consent", "aftercare"]
 DOCUMENT_KINDS: tuple[DocumentKind, ...] = get_args(DocumentKind)
@@ -86,7 +85,7 @@ class DocumentControl(StrictModel):
                     description="the clinic's document number, e.g. HHC-CF-001")
     version: str = Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z.-]{0,15}$")
     status: Literal["draft", "approved"]
-    effective: date = Field(description="printed, and written into the PDF's dates")
+    effective: DateField = Field(description="printed, and written into the PDF's dates")
     approved_by: str | None = None
 
     @model_validator(mode="after")

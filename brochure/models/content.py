@@ -9,12 +9,11 @@ a document prints only the items that apply to its clinic's treatment.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Generic, Literal, TypeVar
 
 from pydantic import Field, HttpUrl
 
-from .base import CitedText, CountField, DurationField, Scoped, Slug, StrictModel
+from .base import CitedText, CountField, DateField, DurationField, Scoped, Slug, StrictModel
 
 Route = Literal["injected", "microneedling", "topical"]
 """How an ingredient reaches the scalp, in a protocol or in a study."""
@@ -29,7 +28,7 @@ class Meta(StrictModel):
     subtitle: str
     language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
     version: str
-    effective: date = Field(description="the date the content takes effect; printed and"
+    effective: DateField = Field(description="the date the content takes effect; printed and"
                                         " written into the PDF metadata")
     reviewed_by: str
 
