@@ -99,8 +99,8 @@ not UTF-8 (read as lone surrogates)."""
 
 
 def visible(text: str) -> str:
-    """``text`` with every forbidden character written as its code: ``Harbor[U+202E]Hair``."""
-    return _FORBIDDEN.sub(lambda match: f"[{_code(match.group(0))}]", text)
+    """``text`` with every forbidden character written as its code: ``Harbor<U+202E>Hair``."""
+    return _FORBIDDEN.sub(lambda match: f"<{_code(match.group(0))}>", text)
 
 
 def _code(char: str) -> str:
@@ -331,7 +331,7 @@ def _key_near(lines: list[str], index: int) -> str:
     parts: list[str] = []
     limit: int | None = None
     for number in range(min(index, len(lines) - 1), -1, -1):
-        match = _KEY_LINE.match(lines[number])
+        match = _KEY_LINE.match(lines[number].expandtabs(2))  # a tab: one level, as meant
         if not match:
             continue
         indent = len(match["indent"])

@@ -174,7 +174,7 @@ def test_non_utf8_input_is_a_clear_error(tmp_path: Path) -> None:
     problem = _problem(error)
     assert problem.startswith("content.yaml:1:11: title:"), problem
     assert "the byte 0xE9 is not UTF-8 text; save the file as UTF-8" in problem
-    assert "Caf[byte 0xE9]" in problem
+    assert "Caf<byte 0xE9>" in problem
 
 
 def test_utf8_text_is_read(tmp_path: Path) -> None:
