@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import build, edit, minimal_brochure, override_template
+from conftest import build, edit, minimal_brochure, override_template, run_cli
 from corpus import Expected, assert_refused, snapshot
 
 from brochure.release import workers
@@ -155,13 +155,25 @@ def test_no_temporary_file_is_left_behind_after_a_failure(built: Path, tmp_path:
 # --- text that does not fit --------------------------------------------------------------------
 
 
-LONG_NAME = " ".join(["Harbor Hair Clinic and Dermatology Partners"] * 9)
 TOO_LONG = {
-    "a 400-character clinic name": (r"^name: .*$", f"name: {LONG_NAME}", "Harbor Hair Clinic"),
-    "a 2,000-character word": (r"^tagline: .*$", "tagline: " + "W" * 2000, "WWWWWWWW"),
-    "a web address with no spaces": (r"^tagline: .*$", "tagline: www." + "a" * 300 + ".com",
+    "a word longer than the page": (r"^tagline: .*$", "tagline: " + "W" * 85, "WWWWWWWW"),
+    "a web address with no spaces": (r"^tagline: .*$", "tagline: www." + "a" * 80 + ".com",
                                      "www.aaaa"),
 }
+
+
+def test_a_clinic_name_too_long_for_a_page_header_is_refused_before_rendering(
+        built: Path) -> None:
+    """The name is printed on one line at the top of every page: 400 characters ran off it."""
+    clinic = built / "clinics" / HARBOR / "clinic.yaml"
+    name = " ".join(["Harbor Hair Clinic and Dermatology Partners"] * 9)
+    line = edit(clinic, r"^name: .*$", f"name: {name}")
+    out = built / "output"
+    before = snapshot(out)
+    for command in (build(built), run_cli("check", "--project", built)):
+        assert_refused(command, Expected(f"clinics/{HARBOR}/clinic.yaml", line, name[:40]),
+                       out, before)
+        assert "at most 60 characters" in command.output
 
 
 @pytest.mark.slow

@@ -9,6 +9,11 @@ from pydantic import Field, HttpUrl, field_validator, model_validator
 
 from .base import CountField, DateField, DurationField, Slug, StrictModel
 
+MAX_NAME = 60
+"""A clinic's name is printed on one line at the top of every page: longer ones run off it."""
+MAX_TAGLINE = 90
+"""The tagline shares the cover's top line with the logo."""
+
 DocumentKind = Literal["brochure", "consent", "aftercare"]
 DOCUMENT_KINDS: tuple[DocumentKind, ...] = get_args(DocumentKind)
 PaperSize = Literal["a4", "letter"]
@@ -129,8 +134,8 @@ class CheckSettings(StrictModel):
 class Clinic(StrictModel):
     """Everything in ``clinic.yaml``."""
 
-    name: str = Field(min_length=1)
-    tagline: str | None = None
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    tagline: str | None = Field(default=None, max_length=MAX_TAGLINE)
     address: list[str] = Field(min_length=1)
     phone: str = Field(pattern=r"^[+0-9()./ -]{5,}$")
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
