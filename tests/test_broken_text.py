@@ -267,6 +267,7 @@ WRONG_VALUES: list[object] = [
 
 ERROR_TYPES = {
     "missing", "extra_forbidden", "string_type", "string_pattern_mismatch", "string_too_short",
+    "string_too_long",
     "too_short", "too_long", "int_type", "int_parsing", "int_from_float", "decimal_parsing",
     "decimal_type", "float_parsing", "float_type", "bool_parsing", "bool_type", "url_parsing",
     "url_type", "url_scheme", "literal_error", "greater_than", "greater_than_equal",
