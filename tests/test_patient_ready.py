@@ -393,8 +393,8 @@ def test_the_cover_uses_its_space(shipped: Built, slug: str) -> None:
 
 def test_a_cover_that_runs_over_is_refused(project: Path) -> None:
     """A cover with more than a page of facts fails its document instead of spilling."""
-    tagline = " ".join(["Calm and careful care for thinning hair."] * 12)
-    edit(project / "clinics" / HARBOR / "clinic.yaml", r"^tagline:.*$", f"tagline: {tagline}")
+    sentence = "Scalp injections have only been tested in small or weak studies."
+    edit(project / "content.yaml", rf"^(\s+){sentence}", rf"\1{' '.join([sentence] * 14)}")
     result = build(project, "--clinic", HARBOR, "--document", "brochure")
     assert result.crash is None, result.crash
     assert result.exit_code == 1
