@@ -9,7 +9,7 @@ from typing import Any
 
 from brand_yml import Brand
 
-from .errors import InputError, Problem, ProjectNotFound
+from .errors import InputError, Location, Problem, ProjectNotFound
 from .models.brand import BRAND_FILE, Theme, build_theme, load_brand
 from .models.clinic import Clinic
 from .models.content import Content
@@ -27,6 +27,7 @@ from .validation import validate
 CONTENT_FILE = "content.yaml"
 CLINICS_DIR = "clinics"
 CLINIC_FILE = "clinic.yaml"
+MISNAMED_CLINIC_FILE = "clinic.yml"
 TEMPLATES_DIR = "templates"
 
 
@@ -123,12 +124,30 @@ def _clinic_dirs(root: Path) -> Iterator[Path]:
     folder = root / CLINICS_DIR
     if folder.is_dir():
         for directory in sorted(folder.iterdir()):
-            if directory.is_dir() and (directory / CLINIC_FILE).is_file():
+            if directory.is_dir() and ((directory / CLINIC_FILE).is_file()
+                                       or (directory / MISNAMED_CLINIC_FILE).is_file()):
                 yield directory
+
+
+def _folder_problem(root: Path, directory: Path) -> Problem | None:
+    """A clinic folder that leads out of the project, or whose settings file is misnamed."""
+    name = directory.relative_to(root).as_posix()  # as listed, before following a link
+    if not directory.resolve().is_relative_to(root):
+        return Problem(Location(name), "", f"the folder is a link to {directory.resolve()}, "
+                       "outside the project: copy the clinic's folder into clinics/ instead",
+                       value=str(directory.resolve()))
+    if not (directory / CLINIC_FILE).is_file():
+        return Problem(Location(f"{name}/{MISNAMED_CLINIC_FILE}"), "",
+                       f"the settings file must be called {CLINIC_FILE}: rename it",
+                       value=MISNAMED_CLINIC_FILE, allowed=(CLINIC_FILE,))
+    return None
 
 
 def _load_clinic(root: Path, directory: Path, content: Content | None,
                  default_brand: tuple[Brand, SourceFile] | None, whole: bool) -> ClinicSite:
+    unusable = _folder_problem(root, directory)
+    if unusable is not None:
+        raise InputError([unusable])
     problems: list[Problem] = []
     source = load_yaml(directory / CLINIC_FILE, root)
     clinic = None

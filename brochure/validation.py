@@ -122,6 +122,8 @@ def _describe(item: Any, model: type[BaseModel], path: KeyPath) -> str:
         key = path[-1] if path else ""
         return f"this required key is missing: add '{key}:' with its value"
     if kind == "string_type":
+        if isinstance(given, int | float) and path and str(path[-1]).endswith("size"):
+            return f"{shown} needs its unit: write a size such as '{shown}pt' (pt, px or mm)"
         if isinstance(given, int | float) and not isinstance(given, bool):
             return (f"{shown} was read as a number, but this is text: put it in quotes, such as "
                     f"'{shown}'")

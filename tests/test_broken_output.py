@@ -3,6 +3,7 @@ and temporary files: each answered in plain words, nothing left behind, earlier 
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from conftest import build, edit, minimal_brochure, override_template, run_cli
 from corpus import Expected, assert_refused, snapshot
 
+from brochure.documents import html
 from brochure.release import workers
 
 HARBOR, LUMEN = "harbor-hair-clinic", "lumen-dermatology"
@@ -227,3 +229,55 @@ def test_a_template_linked_to_another_clinics_template_is_refused(built: Path) -
     assert_refused(result, Expected(f"{HARBOR}/brochure.en", None,
                                     f"clinics/{LUMEN}/templates/partials/secret.html"),
                    out, before)
+
+
+# --- templates that never end, or reach too far -----------------------------------------------
+
+
+RUNAWAY = {
+    "a template that includes itself": ('{% include "brochure.html" %}', "includes or calls "
+                                        "itself"),
+    "a loop of a billion rounds": ("{% for i in range(10**9) %}x{% endfor %}",
+                                   "at most 100,000 rounds"),
+    "a template reaching into Python": ('{{ "".__class__.__mro__ }}', "program's own objects"),
+    "two loops that take hours": ("{% for i in range(99999) %}{% for j in range(99999) %}"
+                                  "{% endfor %}{% endfor %}", "took more than 1 s"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(RUNAWAY))
+def test_a_runaway_or_reaching_template_fails_in_plain_words(
+        built: Path, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    body, said = RUNAWAY[case]
+    monkeypatch.setattr(html, "RENDER_SECONDS", 1)
+    override_template(built, HARBOR, "brochure.html", body)
+    out = built / "output"
+    before = snapshot(out)
+    for command in (build(built, "--clinic", HARBOR, "--document", "brochure", "-j", "1"),
+                    run_cli("check", "--project", built, "--clinic", HARBOR)):
+        assert_refused(command, Expected("brochure", None, said), out, before)
+
+
+# --- clinic folders ----------------------------------------------------------------------------
+
+
+def test_a_misnamed_settings_file_is_named_not_skipped(built: Path) -> None:
+    folder = built / "clinics" / HARBOR
+    (folder / "clinic.yaml").rename(folder / "clinic.yml")
+    out = built / "output"
+    before = snapshot(out)
+    result = build(built)
+    assert_refused(result, Expected(f"clinics/{HARBOR}/clinic.yml", None, "clinic.yaml"), out,
+                   before)
+
+
+def test_a_clinic_folder_linked_from_outside_the_project_is_refused(built: Path,
+                                                                    tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    shutil.copytree(built / "clinics" / LUMEN, outside)
+    (built / "clinics" / "elsewhere").symlink_to(outside)
+    out = built / "output"
+    before = snapshot(out)
+    result = build(built)
+    assert_refused(result, Expected("clinics/elsewhere", None, str(outside)), out, before)
+    assert "outside the project" in result.output

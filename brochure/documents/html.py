@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import RenderError, relative_name
@@ -31,7 +36,20 @@ class HtmlRenderer:
         project, site, document = request.project, request.site, request.document
         context = document_context(request, compact)
         try:
-            return self._environment(request).get_template(f"{document}.html").render(context)
+            with _time_limit(RENDER_SECONDS):
+                return self._environment(request).get_template(f"{document}.html").render(context)
+        except _TooSlow:
+            raise RenderError(f"{document}.html took more than {RENDER_SECONDS} s to fill in: a "
+                              "loop in a clinic's template runs too long; shorten it") from None
+        except RecursionError:
+            raise RenderError(f"{document}.html includes or calls itself without end: a "
+                              "template may not include itself") from None
+        except OverflowError:
+            raise RenderError(f"{_template_line(project.root)}a loop in the template is too "
+                              "long: at most 100,000 rounds") from None
+        except SecurityError:
+            raise RenderError(f"{_template_line(project.root)}the template reaches into the "
+                              "program's own objects, which templates may not do") from None
         except TemplateNotFound as error:
             raise RenderError(f"template not found: {error.name} (looked in "
                               f"{relative_name(site.templates, project.root)}/ and templates/)"
@@ -51,6 +69,34 @@ class HtmlRenderer:
             environment = make_environment(list(folders), request.project.root)
             self._environments[folders] = environment
         return environment
+
+
+RENDER_SECONDS = 60
+"""Filling in a template takes well under a second: a minute means a loop that never ends."""
+
+
+class _TooSlow(Exception):
+    """Raised by the timer when filling in a template takes too long."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop the block after ``seconds`` (in the main thread, where the system has a timer)."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not \
+            threading.main_thread():
+        yield
+        return
+
+    def expire(number: int, frame: object) -> None:
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def render_html(request: DocumentRequest, compact: bool = False) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from brand_yml import Brand
+from brand_yml._defs import CircularReferenceError
 from brand_yml.file import FileLocationLocal
 from brand_yml.typography import BrandTypographyFontFiles, font_weight_map
 from pydantic import ValidationError
@@ -36,6 +37,8 @@ _LENGTH = re.compile(r"^(?P<number>\d+(\.\d+)?)(?P<unit>pt|px|mm)$")
 POINTS_PER_UNIT = {"pt": 1.0, "px": 0.75, "mm": 72 / 25.4}
 MIN_BODY_POINTS = 12.0
 """Clear-print guidance (RNIB): body text of 12 pt at least; 14 pt is better."""
+MAX_BODY_POINTS = 18.0
+"""Larger body text leaves too few words a page for the documents' tables and forms."""
 LINE_HEIGHTS = (1.3, 2.0)
 """Line spacing that clear-print guidance allows: open enough to follow, not so open that
 lines fall apart."""
@@ -178,6 +181,12 @@ def load_brand(path: Path, root: Path) -> tuple[Brand, SourceFile]:
         raise InputError(problems_from(error, Brand, source)) from None
     except ValueError as error:
         raise InputError([source.problem((), str(error))]) from None
+    except CircularReferenceError as error:
+        raise InputError([source.problem(
+            ("color", "palette"), "the palette names colours in a circle "
+            f"({' -> '.join(map(str, error.seen))}): give each "
+            "palette entry a colour such as '#1f4e79', or the name of an entry that has one")
+        ]) from None
     return brand, source
 
 
@@ -392,7 +401,11 @@ class _ThemeBuilder:
             self._problem(path, f"'{value}' is not a size such as '12pt' (pt, px or mm)")
             return f"{MIN_BODY_POINTS:g}pt"
         points = float(match["number"]) * POINTS_PER_UNIT[match["unit"]]
-        if points < MIN_BODY_POINTS - 0.01:
+        if points > MAX_BODY_POINTS:
+            self._problem(path, f"'{value}' is {points:.3g}pt: body text of more than "
+                                f"{MAX_BODY_POINTS:g}pt does not fit the pages (a page holds "
+                                "few words and tables run over). Use 12pt to 16pt")
+        elif points < MIN_BODY_POINTS - 0.01:
             self._problem(path, f"'{value}' is {points:.3g}pt: body text must be at least "
                                 f"{MIN_BODY_POINTS:g}pt for older readers (clear-print "
                                 "guidance; 14pt is better). Use '12pt' or more")
@@ -470,6 +483,14 @@ class _ThemeBuilder:
                 self.problems.append(source.problem(
                     where, f"'{given}' is outside the project: copy the file into the "
                            "clinic's folder"))
+            return None
+        home = (self.root / source.name).parent  # the folder of the _brand.yml naming it
+        if not resolved.is_relative_to(home):
+            given = source.value_at(where)
+            self.problems.append(source.problem(
+                where, f"'{given}' is {resolved.relative_to(self.root).as_posix()}, outside "
+                       f"{home.relative_to(self.root).as_posix()}/: a brand may use its own "
+                       "folder's files only; copy the file into it"))
             return None
         if not resolved.is_file():
             self.problems.append(source.problem(

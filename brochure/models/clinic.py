@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal, get_args
 
+from babel import Locale, UnknownLocaleError
 from pydantic import Field, HttpUrl, field_validator, model_validator
 
 from .base import CountField, DateField, DurationField, Slug, StrictModel
@@ -72,15 +73,20 @@ class Review(StrictModel):
         return value
 
 
+MAX_PRICE = Decimal(1_000_000)
+"""More than any session costs: a larger number is a typing mistake, and runs off the page."""
+
+
 class Price(StrictModel):
     """What the treatment costs; the whole course is worked out from the sessions."""
 
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="a currency code: USD, GBP, EUR")
-    session: Decimal = Field(gt=0, description="the price of one session")
-    top_up: Decimal | None = Field(None, gt=0, description="the price of one top-up session;"
-                                                           " default: a session's price")
-    consultation: Decimal | None = Field(None, ge=0, description="the first consultation;"
-                                                                 " 0 means free")
+    session: Decimal = Field(gt=0, le=MAX_PRICE, description="the price of one session")
+    top_up: Decimal | None = Field(None, gt=0, le=MAX_PRICE,
+                                   description="the price of one top-up session; default: a "
+                                               "session's price")
+    consultation: Decimal | None = Field(None, ge=0, le=MAX_PRICE,
+                                         description="the first consultation; 0 means free")
 
 
 class DocumentControl(StrictModel):
@@ -158,3 +164,15 @@ class Clinic(StrictModel):
     documents: dict[DocumentKind, DocumentControl] = Field(min_length=1)
     consent: ConsentSettings = ConsentSettings()
     checks: CheckSettings = CheckSettings()
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str | None) -> str | None:
+        """A locale Babel can write dates and prices in."""
+        if value is not None:
+            try:
+                Locale.parse(value)
+            except (UnknownLocaleError, ValueError):
+                raise ValueError(f"'{value}' is not a locale this tool knows: use a language "
+                                 "and country such as en_GB, en_US or de_DE") from None
+        return value

@@ -4,6 +4,7 @@ atomically. Every failure becomes the job's :class:`Outcome`; nothing here raise
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import time
@@ -91,6 +92,11 @@ class Printer:
         except OSError as error:
             return Outcome(job, inputs=task.inputs, error=f"cannot write {path}: "
                            f"{os_reason(error)}; the earlier file is kept")
+        except Exception:  # a fault of ours must fail this document, not the build
+            logging.getLogger(__name__).exception("unexpected fault printing %s", job)
+            return Outcome(job, inputs=task.inputs, error=(
+                "an unexpected fault in brochure itself stopped this document; the earlier "
+                "file is kept. Please report it, with the input files"))
         return Outcome(job, path, len(data), pages, hashlib.sha256(data).hexdigest(),
                        task.inputs, seconds=time.perf_counter() - started)
 
