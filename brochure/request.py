@@ -64,6 +64,13 @@ class DocumentRequest:
         return self.site.clinic.documents[self.document]
 
     @property
+    def template(self) -> Path:
+        """The document's own template: the clinic's, where it has one, else the theme's."""
+        name = f"{self.document}.html"
+        return next((folder / name for folder in self.template_folders
+                     if (folder / name).is_file()), self.project.templates / name)
+
+    @property
     def template_folders(self) -> list[Path]:
         """Where its templates are looked up: the clinic's own folder first, then the theme."""
         return self.project.template_folders(self.site)

@@ -253,9 +253,11 @@ def test_a_runaway_or_reaching_template_fails_in_plain_words(
     override_template(built, HARBOR, "brochure.html", body)
     out = built / "output"
     before = snapshot(out)
+    checked = run_cli("check", "--project", built, "--clinic", HARBOR)
     for command in (build(built, "--clinic", HARBOR, "--document", "brochure", "-j", "1"),
-                    run_cli("check", "--project", built, "--clinic", HARBOR)):
+                    checked):
         assert_refused(command, Expected("brochure", None, said), out, before)
+    assert f"clinics/{HARBOR}/templates/brochure.html: error render.failed" in checked.output
 
 
 # --- clinic folders ----------------------------------------------------------------------------

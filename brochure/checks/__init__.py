@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 from ..digests import DigestCache
 from ..documents.html import HtmlRenderer
-from ..errors import InputError, Location, RenderError
+from ..errors import InputError, Location, RenderError, relative_name
 from ..project import Project
 from ..request import DocumentRequest, Job
 from .consent import consent_problems
@@ -47,7 +47,7 @@ def check_project(project: Project, slugs: Iterable[str], digests: DigestCache |
                     score, findings = check_document(request, render(request), lists, index)
                 except RenderError as error:
                     report.findings.append(Finding(
-                        Location(f"templates/{document}.html"), "render.failed",
+                        Location(relative_name(request.template, project.root)), "render.failed",
                         error.format_message(), clinic=slug, document=f"{document}.{language}"))
                     continue
                 report.scores.append(score)

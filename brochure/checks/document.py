@@ -50,10 +50,7 @@ def check_document(request: DocumentRequest, html: str, lists: WordLists, index:
     """The scores of the document printed from ``html`` and everything wrong with it, each
     finding located in the files ``index`` holds."""
     project, site, document = request.project, request.site, request.document
-    template = next((folder / f"{document}.html" for folder in request.template_folders
-                     if (folder / f"{document}.html").is_file()),
-                    project.templates / f"{document}.html")
-    fallback = Location(relative_name(template, project.root))
+    fallback = Location(relative_name(request.template, project.root))
 
     def locate(text: str) -> Location:
         return index.locate(text, fallback)
