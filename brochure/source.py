@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Location, Problem, relative_name
+from .errors import InputError, Location, Problem, relative_name, shorten
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser where installed (several times faster), else PyYAML's own."""
@@ -78,8 +78,7 @@ def describe_value(data: Any, limit: int = 60) -> str:
         return f"a list of {len(data)} item(s)"
     if isinstance(data, bool):
         return "true" if data else "false"
-    text = visible(str(data))
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return shorten(visible(str(data)), limit)
 
 
 # --- characters no text may hold -------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from ..errors import Location, relative_name
 from ..project import ClinicSite, Project
@@ -25,14 +26,19 @@ MIN_PARAGRAPH_WORDS = 20
 """Paragraphs shorter than this are too short to grade on their own."""
 
 
-def source_index(project: Project, site: ClinicSite) -> SourceIndex:
-    """The words of every file a clinic's documents are made from, clinic files first."""
+def source_files(project: Project, site: ClinicSite) -> list[Path]:
+    """Every file a clinic's documents take their words from, clinic files first."""
     files = [site.directory / "clinic.yaml", project.root / project.content_source.name]
     for folder in project.template_folders(site):
         if folder.is_dir():
             files.extend(sorted(folder.rglob("*.html")))
+    return files
+
+
+def source_index(project: Project, site: ClinicSite) -> SourceIndex:
+    """The words of every file a clinic's documents are made from, clinic files first."""
     return SourceIndex([(relative_name(path, project.root), path.read_text("utf-8"))
-                        for path in files])
+                        for path in source_files(project, site)])
 
 
 @dataclass(frozen=True)

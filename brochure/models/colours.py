@@ -28,6 +28,13 @@ EXAMPLE = 'a colour such as "#1f4e79" or "rgb(31, 78, 121)"'
 CONTEXT_KEYWORDS = ("currentcolor", "inherit", "initial", "unset", "revert", "revert-layer")
 FUNCTIONS = ("rgb", "rgba", "hsl", "hsla", "hwb")
 _EPSILON = 1e-6
+_RANGES = {
+    "srgb": (0, 1.0, "red, green and blue go from 0 to 255 (or 0% to 100%)"),
+    "hsl": (1, 100.0, "saturation and lightness go from 0% to 100%"),
+    "hwb": (1, 100.0, "whiteness and blackness go from 0% to 100%"),
+}
+"""Each colour space used: its first checked coordinate (hue goes round), the top of its
+range, and the range in words."""
 
 
 class NotAColour(ValueError):
@@ -57,26 +64,14 @@ def parse(text: str) -> RGB:
     if colour.alpha < 1:
         raise NotAColour(f"'{value}' is see-through (alpha {colour.alpha:.2g}): what prints "
                          "would depend on what lies under it. Give a solid colour")
-    if colour.space == "hsl":
-        _, saturation, lightness = colour.coordinates
-        if not all(coordinate is not None and -_EPSILON <= coordinate <= 100 + _EPSILON
-                   for coordinate in (saturation, lightness)):
-            raise NotAColour(f"'{value}' is out of range: saturation and lightness go from "
-                             "0% to 100%")
-    elif colour.space == "hwb":
-        _, white, black = colour.coordinates
-        if not all(coordinate is not None and -_EPSILON <= coordinate <= 100 + _EPSILON
-                   for coordinate in (white, black)):
-            raise NotAColour(f"'{value}' is out of range: whiteness and blackness go from "
-                             "0% to 100%")
-    elif colour.space == "srgb":
-        if not all(coordinate is not None and -_EPSILON <= coordinate <= 1 + _EPSILON
-                   for coordinate in colour.coordinates):
-            raise NotAColour(f"'{value}' is out of range: red, green and blue go from 0 to "
-                             "255 (or 0% to 100%), and CSS would print another colour")
-    else:
+    if colour.space not in _RANGES:
         raise NotAColour(f"'{value}' is in a colour space that is not used here: give the "
                          "colour in hex, rgb() or hsl()")
+    first, top, names = _RANGES[colour.space]
+    if not all(coordinate is not None and -_EPSILON <= coordinate <= top + _EPSILON
+               for coordinate in colour.coordinates[first:]):
+        raise NotAColour(f"'{value}' is out of range: {names}, and CSS would print another "
+                         "colour")
     red, green, blue = (min(1.0, max(0.0, channel or 0.0))
                         for channel in colour.to("srgb").coordinates)
     return red, green, blue

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..checks.consent import consent_problems
-from ..checks.document import source_index
+from ..checks.document import source_files, source_index
 from ..documents.context import MAX_PAGES
 from ..documents.html import HtmlRenderer
 from ..errors import (
@@ -147,10 +147,7 @@ def _overflow_message(request: DocumentRequest, error: LayoutOverflow) -> str:
 def _first_use(request: DocumentRequest, character: str) -> Location | None:
     """Where ``character`` is first written in the files the document is made from."""
     project = request.project
-    files = [request.site.directory / "clinic.yaml", project.root / project.content_source.name]
-    files += [path for folder in request.template_folders if folder.is_dir()
-              for path in sorted(folder.rglob("*.html"))]
-    for path in files:
+    for path in source_files(project, request.site):
         for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
             column = line.find(character)
             if column >= 0:
